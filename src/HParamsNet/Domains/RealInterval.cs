@@ -1,0 +1,62 @@
+using System.Globalization;
+using HParamsNet.Protos.HParams;
+
+namespace HParamsNet;
+
+/// <summary>All real numbers in the closed interval [<see cref="MinValue"/>, <see cref="MaxValue"/>].</summary>
+public sealed record RealInterval : Domain
+{
+    /// <summary>Creates the interval [<paramref name="minValue"/>, <paramref name="maxValue"/>].</summary>
+    /// <param name="minValue">The lower bound, included; finite.</param>
+    /// <param name="maxValue">The upper bound, included; finite and not below <paramref name="minValue"/>.</param>
+    /// <exception cref="ArgumentException">A bound is NaN or infinite, or <paramref name="minValue"/> &gt; <paramref name="maxValue"/>.</exception>
+    public RealInterval(double minValue, double maxValue)
+    {
+        if (!double.IsFinite(minValue) || !double.IsFinite(maxValue))
+        {
+            throw new ArgumentException(
+                $"RealInterval({Format(minValue)}, {Format(maxValue)}): both bounds must be finite numbers.",
+                double.IsFinite(minValue) ? nameof(maxValue) : nameof(minValue));
+        }
+
+        if (minValue > maxValue)
+        {
+            throw new ArgumentException(
+                $"RealInterval({Format(minValue)}, {Format(maxValue)}): the minimum is greater than the maximum; swap them.",
+                nameof(minValue));
+        }
+
+        MinValue = minValue;
+        MaxValue = maxValue;
+    }
+
+    /// <summary>The lower bound, included.</summary>
+    public double MinValue { get; }
+
+    /// <summary>The upper bound, included.</summary>
+    public double MaxValue { get; }
+
+    /// <inheritdoc/>
+    public override Type ValueType => typeof(double);
+
+    /// <inheritdoc/>
+    public override object SampleUniform(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return MinValue + (random.NextDouble() * (MaxValue - MinValue));
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"RealInterval({Format(MinValue)}, {Format(MaxValue)})";
+
+    internal override bool ContainsNormalized(object value) =>
+        HParamValues.IsNumber(value) && HParamValues.ToDouble(value) is var x && x >= MinValue && x <= MaxValue;
+
+    internal override void Describe(HParamInfo info)
+    {
+        info.Type = DataType.Float64;
+        info.DomainInterval = new Interval { MinValue = MinValue, MaxValue = MaxValue };
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

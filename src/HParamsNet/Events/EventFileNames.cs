@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace HParamsNet;
+
+/// <summary>How TensorBoard names, recognises and orders event files.</summary>
+public static class EventFileNames
+{
+    /// <summary>The substring that makes TensorBoard load a file as an event file.</summary>
+    public const string Marker = "tfevents";
+
+    private const string Prefix = "events.out.tfevents.";
+    private const string ProfileEmptySuffix = ".profile-empty";
+
+    /// <summary>Whether TensorBoard would load <paramref name="fileName"/> as an event file.</summary>
+    /// <param name="fileName">A file name or path.</param>
+    public static bool IsEventFile(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        string name = System.IO.Path.GetFileName(fileName);
+        return name.Contains(Marker, StringComparison.Ordinal)
+            && !name.EndsWith(ProfileEmptySuffix, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The name TensorBoard's writer gives a new file:
+    /// <c>events.out.tfevents.{seconds:D10}.{host}.{pid}.{counter}{suffix}</c>. The zero-padded
+    /// seconds make name order match creation order.
+    /// </summary>
+    /// <param name="created">When the file is created.</param>
+    /// <param name="host">The host name.</param>
+    /// <param name="processId">The writing process.</param>
+    /// <param name="counter">Distinguishes files created by one process in the same second.</param>
+    /// <param name="suffix">Appended as is; empty by default.</param>
+    public static string Create(DateTimeOffset created, string host, int processId, int counter, string suffix = "")
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(suffix);
+        long seconds = created.ToUnixTimeSeconds();
+        return string.Create(CultureInfo.InvariantCulture, $"{Prefix}{seconds:D10}.{host}.{processId}.{counter}{suffix}");
+    }
+
+    /// <summary>
+    /// The event files directly in <paramref name="runDirectory"/>, in the order TensorBoard reads
+    /// them (ordinal name order).
+    /// </summary>
+    /// <param name="runDirectory">A run directory.</param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public static IReadOnlyList<string> ListEventFiles(string runDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runDirectory);
+        if (!Directory.Exists(runDirectory))
+        {
+            throw new DirectoryNotFoundException($"Run directory '{runDirectory}' does not exist; pass a directory that holds event files.");
+        }
+
+        var files = Directory.EnumerateFiles(runDirectory)
+            .Where(IsEventFile)
+            .ToList();
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+}

@@ -1,0 +1,162 @@
+using Google.Protobuf;
+using HParamsNet.Protos;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Streams the events of one event file, or of every event file of a run directory in the order
+/// TensorBoard reads them.
+/// </summary>
+/// <remarks>
+/// A truncated final record ends the stream cleanly and is reported through
+/// <see cref="EventFileReaderOptions.ProblemReported"/>. A damaged record throws
+/// <see cref="CorruptEventFileException"/> or, with
+/// <see cref="CorruptRecordHandling.SkipRestOfFile"/>, is reported and ends that file's events.
+/// No other exception comes out of damaged data.
+/// </remarks>
+public sealed class EventFileReader : IDisposable
+{
+    private readonly TfRecordReader _records;
+    private readonly EventFileReaderOptions _options;
+    private bool _stopped;
+
+    /// <summary>Opens an event file for reading; the file may still be growing.</summary>
+    /// <param name="path">The event file.</param>
+    /// <param name="options">Reader options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public EventFileReader(string path, EventFileReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _options = options ?? EventFileReaderOptions.Default;
+        Path = path;
+        // Share with writers (the file may be growing) and with deleters (log rotation).
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        _records = new TfRecordReader(stream, _options.VerifyChecksums);
+    }
+
+    /// <summary>The event file.</summary>
+    public string Path { get; }
+
+    /// <summary>Byte offset of the next record.</summary>
+    public long Position => _records.Position;
+
+    /// <summary>
+    /// Reads the next event. Returns <see langword="false"/> at the end of the data, at a truncated
+    /// final record (call again later if the file is still being written) and, with
+    /// <see cref="CorruptRecordHandling.SkipRestOfFile"/>, from a damaged record on.
+    /// </summary>
+    /// <param name="record">The event and its offset.</param>
+    /// <exception cref="CorruptEventFileException">A damaged record, with <see cref="CorruptRecordHandling.Throw"/>.</exception>
+    public bool TryReadNext([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EventRecord? record)
+    {
+        record = null;
+        if (_stopped)
+        {
+            return false;
+        }
+
+        TfRecordReadResult result = _records.ReadNext(out ReadOnlySpan<byte> payload);
+        long offset = _records.LastRecordOffset;
+        switch (result)
+        {
+            case TfRecordReadResult.Record:
+                Event? evt = TryParse(payload, out string? error);
+                if (evt is null)
+                {
+                    return Fail(EventFileProblem.Create(Path, offset, EventFileProblemKind.InvalidEvent, error));
+                }
+
+                record = new EventRecord(Path, offset, evt);
+                return true;
+            case TfRecordReadResult.EndOfData:
+                return false;
+            case TfRecordReadResult.Truncated:
+                _options.ProblemReported?.Invoke(EventFileProblem.Create(Path, offset, EventFileProblemKind.TruncatedRecord));
+                return false;
+            case TfRecordReadResult.LengthChecksumMismatch:
+                return Fail(EventFileProblem.Create(Path, offset, EventFileProblemKind.LengthChecksumMismatch));
+            case TfRecordReadResult.PayloadChecksumMismatch:
+                return Fail(EventFileProblem.Create(Path, offset, EventFileProblemKind.PayloadChecksumMismatch));
+            default:
+                throw new InvalidOperationException($"Unexpected record result {result}.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _records.Dispose();
+
+    /// <summary>The events of one event file, in file order.</summary>
+    /// <param name="path">The event file.</param>
+    /// <param name="options">Reader options, or <see langword="null"/> for the defaults.</param>
+    public static IEnumerable<Event> ReadEvents(string path, EventFileReaderOptions? options = null)
+    {
+        foreach (EventRecord record in ReadRecords(path, options))
+        {
+            yield return record.Event;
+        }
+    }
+
+    /// <summary>The events of one event file with their byte offsets, in file order.</summary>
+    /// <param name="path">The event file.</param>
+    /// <param name="options">Reader options, or <see langword="null"/> for the defaults.</param>
+    public static IEnumerable<EventRecord> ReadRecords(string path, EventFileReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ReadRecordsIterator(path, options);
+    }
+
+    /// <summary>
+    /// The events of every event file directly in <paramref name="runDirectory"/> (not its
+    /// sub-directories, which are runs of their own), file after file in name order, as
+    /// TensorBoard joins them.
+    /// </summary>
+    /// <param name="runDirectory">A run directory.</param>
+    /// <param name="options">Reader options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public static IEnumerable<EventRecord> ReadRunRecords(string runDirectory, EventFileReaderOptions? options = null)
+    {
+        IReadOnlyList<string> files = EventFileNames.ListEventFiles(runDirectory);
+        return files.SelectMany(file => ReadRecordsIterator(file, options));
+    }
+
+    /// <summary>The events of a run directory; see <see cref="ReadRunRecords"/>.</summary>
+    /// <param name="runDirectory">A run directory.</param>
+    /// <param name="options">Reader options, or <see langword="null"/> for the defaults.</param>
+    public static IEnumerable<Event> ReadRunEvents(string runDirectory, EventFileReaderOptions? options = null) =>
+        ReadRunRecords(runDirectory, options).Select(record => record.Event);
+
+    private static IEnumerable<EventRecord> ReadRecordsIterator(string path, EventFileReaderOptions? options)
+    {
+        using var reader = new EventFileReader(path, options);
+        while (reader.TryReadNext(out EventRecord? record))
+        {
+            yield return record;
+        }
+    }
+
+    private static Event? TryParse(ReadOnlySpan<byte> payload, out string? error)
+    {
+        try
+        {
+            error = null;
+            return Event.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    private bool Fail(EventFileProblem problem)
+    {
+        if (_options.OnCorruptRecord == CorruptRecordHandling.Throw)
+        {
+            throw new CorruptEventFileException(problem);
+        }
+
+        _stopped = true;
+        _options.ProblemReported?.Invoke(problem);
+        return false;
+    }
+}

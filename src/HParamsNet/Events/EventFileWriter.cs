@@ -1,0 +1,307 @@
+using System.Net;
+using System.Text;
+using Google.Protobuf;
+using HParamsNet.Protos;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Writes one TensorBoard event file: a new file named as TensorBoard's writer names them, the
+/// <c>brain.Event:2</c> header first, then framed events, buffered and flushed on an interval,
+/// when the buffer fills and on dispose. Safe to call from several threads.
+/// </summary>
+/// <remarks>
+/// A new file is created with <see cref="FileMode.CreateNew"/>: an existing file is never
+/// truncated or overwritten (a name already taken gets the next counter). An error while
+/// flushing in the background is thrown by the next call, never swallowed.
+/// </remarks>
+public sealed class EventFileWriter : IDisposable, IAsyncDisposable
+{
+    /// <summary>The file version TensorBoard expects in each file's first event.</summary>
+    public const string FileVersion = "brain.Event:2";
+
+    private static readonly byte[] DefaultScalarMetadata = ScalarSummaries.Metadata().ToByteArray();
+
+    private readonly Lock _lock = new();
+    private readonly FileStream _file;
+    private readonly TimeProvider _time;
+    private readonly ITimer? _flushTimer;
+    private readonly Dictionary<string, ScalarTag> _scalarTags = new(StringComparer.Ordinal);
+    private readonly byte[] _buffer;
+    private byte[]? _oversizeRecord;
+    private int _buffered;
+    private Exception? _backgroundError;
+    private bool _disposed;
+
+    private EventFileWriter(FileStream file, EventFileWriterOptions options)
+    {
+        _file = file;
+        _time = options.TimeProvider;
+        _buffer = new byte[options.BufferSize];
+        FilePath = file.Name;
+
+        var header = new Event
+        {
+            WallTime = UnixTime.ToSeconds(_time.GetUtcNow()),
+            FileVersion = FileVersion,
+            SourceMetadata = new SourceMetadata { Writer = options.WriterName },
+        };
+        WriteEvent(header);
+        Flush();
+
+        if (options.FlushInterval != Timeout.InfiniteTimeSpan)
+        {
+            _flushTimer = _time.CreateTimer(static state => ((EventFileWriter)state!).FlushFromTimer(), this, options.FlushInterval, options.FlushInterval);
+        }
+    }
+
+    /// <summary>The event file's full path.</summary>
+    public string FilePath { get; }
+
+    /// <summary>
+    /// Creates a new event file in <paramref name="directory"/> (created if missing) and writes its
+    /// header event.
+    /// </summary>
+    /// <param name="directory">The run directory.</param>
+    /// <param name="options">Writer options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="IOException">The directory cannot be created or the file cannot be written.</exception>
+    public static EventFileWriter Create(string directory, EventFileWriterOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= EventFileWriterOptions.Default;
+        options.Validate();
+        if (File.Exists(directory))
+        {
+            throw new IOException($"Cannot write events into '{directory}': it is a file, not a directory. Choose another log directory.");
+        }
+
+        Directory.CreateDirectory(directory);
+        DateTimeOffset now = options.TimeProvider.GetUtcNow();
+        string host = Dns.GetHostName();
+        for (int counter = 0; ; counter++)
+        {
+            string path = Path.Combine(directory, EventFileNames.Create(now, host, Environment.ProcessId, counter, options.FileNameSuffix));
+            try
+            {
+                var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+                return new EventFileWriter(file, options);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Taken (another writer in the same second): never overwrite, try the next counter.
+            }
+        }
+    }
+
+    /// <summary>Writes an event as it is.</summary>
+    /// <param name="evt">The event; its <c>wall_time</c> must be finite.</param>
+    public void WriteEvent(Event evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        if (!double.IsFinite(evt.WallTime))
+        {
+            throw new ArgumentException($"Event wall_time {evt.WallTime} is not finite; TensorBoard's Rust loader stops reading a file at such an event.", nameof(evt));
+        }
+
+        int length = evt.CalculateSize();
+        lock (_lock)
+        {
+            ThrowIfUnusable();
+            Span<byte> record = BeginRecord(length);
+            evt.WriteTo(record.Slice(TfRecordFormat.HeaderLength, length));
+            EndRecord(record);
+        }
+    }
+
+    /// <summary>Writes a summary as one event at <paramref name="step"/>, stamped now.</summary>
+    /// <param name="summary">The summary.</param>
+    /// <param name="step">The step.</param>
+    public void WriteSummary(Summary summary, long step)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        WriteEvent(new Event { WallTime = UnixTime.ToSeconds(_time.GetUtcNow()), Step = step, Summary = summary });
+    }
+
+    /// <summary>
+    /// Writes a scalar as TensorFlow 2 does (float32 rank-0 tensor), with the scalars plugin's
+    /// metadata on the tag's first value in this file. Allocates nothing once the tag is known.
+    /// </summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="step">The step.</param>
+    /// <param name="wallTime">The wall time; now when <see langword="null"/>.</param>
+    /// <param name="metadata">Metadata for the tag's first value (display name, description); the scalars plugin's default when <see langword="null"/>. Ignored after the first value.</param>
+    public void WriteScalar(string tag, float value, long step, DateTimeOffset? wallTime = null, SummaryMetadata? metadata = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        double seconds = UnixTime.ToSeconds(wallTime ?? _time.GetUtcNow());
+        lock (_lock)
+        {
+            ThrowIfUnusable();
+            if (!_scalarTags.TryGetValue(tag, out ScalarTag? state))
+            {
+                state = new ScalarTag(Encoding.UTF8.GetBytes(tag), metadata?.ToByteArray() ?? DefaultScalarMetadata);
+                _scalarTags.Add(tag, state);
+            }
+
+            ReadOnlySpan<byte> firstMetadata = state.MetadataWritten ? default : state.Metadata;
+            int length = ScalarEventEncoder.GetLength(state.TagUtf8.Length, firstMetadata.Length, step, seconds);
+            Span<byte> record = BeginRecord(length);
+            ScalarEventEncoder.Encode(record.Slice(TfRecordFormat.HeaderLength, length), state.TagUtf8, firstMetadata, value, step, seconds);
+            EndRecord(record);
+            state.MetadataWritten = true;
+        }
+    }
+
+    /// <summary>Hands buffered events to the operating system.</summary>
+    public void Flush() => Flush(toDisk: false);
+
+    /// <summary>Hands buffered events to the operating system and, with <paramref name="toDisk"/>, waits until they are on disk.</summary>
+    /// <param name="toDisk">Whether to also force the data to the storage device (fsync).</param>
+    public void Flush(bool toDisk)
+    {
+        lock (_lock)
+        {
+            ThrowIfUnusable();
+            WriteBuffer();
+            if (toDisk)
+            {
+                _file.Flush(flushToDisk: true);
+            }
+        }
+    }
+
+    /// <summary>Hands buffered events to the operating system.</summary>
+    /// <param name="cancellationToken">Cancels before the flush starts.</param>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // The buffer holds at most BufferSize bytes and the write lands in the OS page cache: a
+        // synchronous write under the lock is cheaper than an async hand-off and keeps record order.
+        Flush();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Flushes and closes the file.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _flushTimer?.Dispose();
+            try
+            {
+                WriteBuffer();
+            }
+            finally
+            {
+                _file.Dispose();
+            }
+
+            if (_backgroundError is not null)
+            {
+                throw BackgroundFailure();
+            }
+        }
+    }
+
+    /// <summary>Flushes and closes the file.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // Reserves a record of 'payloadLength' bytes; the payload goes at [HeaderLength..^FooterLength].
+    private Span<byte> BeginRecord(int payloadLength)
+    {
+        int total = payloadLength + TfRecordFormat.HeaderLength + TfRecordFormat.FooterLength;
+        if (_buffer.Length - _buffered < total)
+        {
+            WriteBuffer();
+        }
+
+        if (total > _buffer.Length)
+        {
+            _oversizeRecord = new byte[total];
+            return _oversizeRecord;
+        }
+
+        return _buffer.AsSpan(_buffered, total);
+    }
+
+    private void EndRecord(Span<byte> record)
+    {
+        TfRecordFormat.FrameInPlace(record);
+        if (_oversizeRecord is not null)
+        {
+            _file.Write(_oversizeRecord);
+            _oversizeRecord = null;
+        }
+        else
+        {
+            _buffered += record.Length;
+        }
+    }
+
+    private void WriteBuffer()
+    {
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        _file.Write(_buffer, 0, _buffered);
+        _buffered = 0;
+    }
+
+    private void FlushFromTimer()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _backgroundError is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                WriteBuffer();
+            }
+            catch (IOException e)
+            {
+                _backgroundError = e;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                _backgroundError = e;
+            }
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_backgroundError is not null)
+        {
+            throw BackgroundFailure();
+        }
+    }
+
+    private IOException BackgroundFailure() =>
+        new($"Writing event file '{FilePath}' failed during a background flush: {_backgroundError!.Message} Events buffered since the previous flush may be missing; check the disk and permissions.", _backgroundError);
+
+    private sealed class ScalarTag(byte[] tagUtf8, byte[] metadata)
+    {
+        public byte[] TagUtf8 { get; } = tagUtf8;
+
+        public byte[] Metadata { get; } = metadata;
+
+        public bool MetadataWritten { get; set; }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Encodes a scalar event straight into bytes, without building messages: the writer's hot path.
+/// The bytes equal Google.Protobuf's serialisation of
+/// <c>Event { wall_time, step, summary { value { tag, tensor { DT_FLOAT, shape {}, float_val }, metadata? } } }</c>
+/// (fields in number order, zero-valued scalars omitted, as proto3 writes them).
+/// </summary>
+internal static class ScalarEventEncoder
+{
+    // Field keys: (field number << 3) | wire type.
+    private const byte WallTimeKey = (1 << 3) | 1;  // double
+    private const byte StepKey = (2 << 3) | 0;      // varint
+    private const byte SummaryKey = (5 << 3) | 2;   // message
+    private const byte ValueKey = (1 << 3) | 2;     // Summary.value
+    private const byte TagKey = (1 << 3) | 2;       // Value.tag
+    private const byte TensorKey = (8 << 3) | 2;    // Value.tensor
+    private const byte MetadataKey = (9 << 3) | 2;  // Value.metadata
+
+    // TensorProto { dtype: DT_FLOAT, tensor_shape: {}, float_val: [v] (packed) }, value bytes last.
+    private const int TensorLength = 10;
+
+    /// <summary>The encoded length of such an event.</summary>
+    public static int GetLength(int tagLength, int metadataLength, long step, double wallTime)
+    {
+        int valueLength = ValueLength(tagLength, metadataLength);
+        int summaryLength = 1 + VarintLength((ulong)valueLength) + valueLength;
+        return (wallTime != 0 ? 9 : 0)
+            + (step != 0 ? 1 + VarintLength((ulong)step) : 0)
+            + 1 + VarintLength((ulong)summaryLength) + summaryLength;
+    }
+
+    /// <summary>Writes the event into <paramref name="destination"/>, which must be exactly <see cref="GetLength"/> bytes.</summary>
+    public static void Encode(Span<byte> destination, ReadOnlySpan<byte> tagUtf8, ReadOnlySpan<byte> metadata, float value, long step, double wallTime)
+    {
+        int valueLength = ValueLength(tagUtf8.Length, metadata.Length);
+        int summaryLength = 1 + VarintLength((ulong)valueLength) + valueLength;
+        int at = 0;
+
+        if (wallTime != 0)
+        {
+            destination[at++] = WallTimeKey;
+            BinaryPrimitives.WriteDoubleLittleEndian(destination[at..], wallTime);
+            at += 8;
+        }
+
+        if (step != 0)
+        {
+            destination[at++] = StepKey;
+            at += WriteVarint(destination[at..], (ulong)step);
+        }
+
+        destination[at++] = SummaryKey;
+        at += WriteVarint(destination[at..], (ulong)summaryLength);
+        destination[at++] = ValueKey;
+        at += WriteVarint(destination[at..], (ulong)valueLength);
+
+        destination[at++] = TagKey;
+        at += WriteVarint(destination[at..], (ulong)tagUtf8.Length);
+        tagUtf8.CopyTo(destination[at..]);
+        at += tagUtf8.Length;
+
+        destination[at++] = TensorKey;
+        destination[at++] = TensorLength;
+        destination[at++] = (1 << 3) | 0; // dtype
+        destination[at++] = 1;            // DT_FLOAT
+        destination[at++] = (2 << 3) | 2; // tensor_shape
+        destination[at++] = 0;            // empty: rank 0
+        destination[at++] = (5 << 3) | 2; // float_val, packed
+        destination[at++] = sizeof(float);
+        BinaryPrimitives.WriteSingleLittleEndian(destination[at..], value);
+        at += sizeof(float);
+
+        if (!metadata.IsEmpty)
+        {
+            destination[at++] = MetadataKey;
+            at += WriteVarint(destination[at..], (ulong)metadata.Length);
+            metadata.CopyTo(destination[at..]);
+            at += metadata.Length;
+        }
+
+        if (at != destination.Length)
+        {
+            throw new InvalidOperationException($"Scalar event encoded to {at} bytes, expected {destination.Length}.");
+        }
+    }
+
+    private static int ValueLength(int tagLength, int metadataLength) =>
+        1 + VarintLength((ulong)tagLength) + tagLength
+        + 2 + TensorLength
+        + (metadataLength > 0 ? 1 + VarintLength((ulong)metadataLength) + metadataLength : 0);
+
+    private static int VarintLength(ulong value)
+    {
+        int length = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            length++;
+        }
+
+        return length;
+    }
+
+    private static int WriteVarint(Span<byte> destination, ulong value)
+    {
+        int at = 0;
+        while (value >= 0x80)
+        {
+            destination[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[at++] = (byte)value;
+        return at;
+    }
+}

@@ -1,0 +1,218 @@
+using HParamsNet.Protos;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Writes a TensorBoard run: scalars, the hparams config (experiment) and a session's hparams
+/// and end status, in the forms TensorBoard's loaders read. Mirrors
+/// <c>tf.summary.create_file_writer</c> with <c>tensorboard.plugins.hparams.api</c>.
+/// </summary>
+/// <remarks>
+/// One writer per run directory: TensorBoard reads a run's files in name order and never goes
+/// back to an earlier one. The rules that keep TensorBoard's view correct are enforced here: one
+/// session start and one session end per run, strictly increasing steps per tag, no reserved tags.
+/// Thread-safe.
+/// </remarks>
+public sealed class SummaryWriter : IDisposable, IAsyncDisposable
+{
+    private readonly EventFileWriter _events;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _lastSteps = new(StringComparer.Ordinal);
+    private bool _experimentWritten;
+    private bool _sessionStarted;
+    private bool _sessionEnded;
+
+    private SummaryWriter(string logDir, EventFileWriter events, TimeProvider time)
+    {
+        LogDir = logDir;
+        _events = events;
+        _time = time;
+    }
+
+    /// <summary>The run directory this writer writes to.</summary>
+    public string LogDir { get; }
+
+    /// <summary>The event file being written.</summary>
+    public string FilePath => _events.FilePath;
+
+    /// <summary>Creates a writer with a new event file in <paramref name="logDir"/> (created if missing).</summary>
+    /// <param name="logDir">The run directory.</param>
+    /// <param name="options">Writer options, or <see langword="null"/> for the defaults.</param>
+    public static SummaryWriter Create(string logDir, EventFileWriterOptions? options = null)
+    {
+        options ??= EventFileWriterOptions.Default;
+        EventFileWriter events = EventFileWriter.Create(logDir, options);
+        return new SummaryWriter(logDir, events, options.TimeProvider);
+    }
+
+    /// <summary>Writes a scalar value of series <paramref name="tag"/> at <paramref name="step"/> (stored as float32).</summary>
+    /// <param name="tag">The series name; not starting with <c>_hparams_/</c>.</param>
+    /// <param name="value">The value; NaN and infinities are kept, as TensorBoard shows them.</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <exception cref="ArgumentException">An empty or reserved tag, or a step not after the tag's previous one.</exception>
+    public void Scalar(string tag, double value, long step) => Scalar(tag, value, step, wallTime: null);
+
+    /// <summary>Writes a scalar with an explicit wall time and, for the tag's first value, a description.</summary>
+    /// <param name="tag">The series name; not starting with <c>_hparams_/</c>.</param>
+    /// <param name="value">The value (stored as float32).</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="wallTime">When the value was measured; now when <see langword="null"/>.</param>
+    /// <param name="description">Markdown shown in TensorBoard; used from the tag's first value.</param>
+    /// <exception cref="ArgumentException">An empty or reserved tag, or a step not after the tag's previous one.</exception>
+    public void Scalar(string tag, double value, long step, DateTimeOffset? wallTime, string description = "")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        if (tag.StartsWith(HParamsSummaries.ReservedTagPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Scalar tag '{tag}' starts with '{HParamsSummaries.ReservedTagPrefix}', which TensorBoard reserves for the HParams plugin; choose another tag.", nameof(tag));
+        }
+
+        lock (_lock)
+        {
+            if (_lastSteps.TryGetValue(tag, out long previous) && step <= previous)
+            {
+                throw new ArgumentException(
+                    $"Scalar '{tag}' in run '{LogDir}': step {step} is not after the previous step {previous}. TensorBoard's Rust loader keeps only the newest point for a repeated or earlier step; log each step once, in increasing order.",
+                    nameof(step));
+            }
+
+            SummaryMetadata? metadata = string.IsNullOrEmpty(description) ? null : ScalarSummaries.Metadata(description: description);
+            _events.WriteScalar(tag, (float)value, step, wallTime, metadata);
+            _lastSteps[tag] = step;
+        }
+    }
+
+    /// <summary>
+    /// Writes the hparams config (experiment): every hparam and metric TensorBoard's HParams
+    /// dashboard will show. Write it once, in the log directory's root run; sessions go in
+    /// sub-directories.
+    /// </summary>
+    /// <param name="hparams">The hyperparameters.</param>
+    /// <param name="metrics">The metrics.</param>
+    /// <param name="timeCreated">When the experiment was created; now when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">Duplicate hparam names or metrics.</exception>
+    /// <exception cref="InvalidOperationException">This writer already wrote a config.</exception>
+    public void HParamsConfig(IEnumerable<HParam> hparams, IEnumerable<Metric> metrics, DateTimeOffset? timeCreated = null) =>
+        HParamsConfig(new HParamsExperiment(hparams, metrics), timeCreated);
+
+    /// <summary>Writes the hparams config of <paramref name="experiment"/>; see <see cref="HParamsConfig(IEnumerable{HParam}, IEnumerable{Metric}, DateTimeOffset?)"/>.</summary>
+    /// <param name="experiment">The experiment.</param>
+    /// <param name="timeCreated">When the experiment was created; now when <see langword="null"/>.</param>
+    public void HParamsConfig(HParamsExperiment experiment, DateTimeOffset? timeCreated = null)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        Summary summary = HParamsSummaries.Experiment(experiment, timeCreated ?? _time.GetUtcNow());
+        lock (_lock)
+        {
+            if (_experimentWritten)
+            {
+                throw new InvalidOperationException($"The hparams config was already written to '{LogDir}'. TensorBoard uses one config per log directory; write it once.");
+            }
+
+            _events.WriteSummary(summary, step: 0);
+            _experimentWritten = true;
+        }
+    }
+
+    /// <summary>
+    /// Writes this run's hparams (the session start), checking each value against its hparam's
+    /// domain. TensorBoard keeps the first session start of a run, so this may be called once.
+    /// </summary>
+    /// <param name="hparams">A value for each hparam of this run.</param>
+    /// <param name="trialId">The session group; runs with the same id are aggregated (e.g. cross-validation folds). When <see langword="null"/>, derived from the values as TensorBoard's Python writer does.</param>
+    /// <param name="startTime">When the session started; now when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">Two hparams share a name, or a value is outside its domain (the message names both).</exception>
+    /// <exception cref="InvalidOperationException">This run's hparams were already written.</exception>
+    public void HParams(IReadOnlyDictionary<HParam, object> hparams, string? trialId = null, DateTimeOffset? startTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        var byName = new Dictionary<string, object>(hparams.Count, StringComparer.Ordinal);
+        foreach ((HParam hparam, object value) in hparams)
+        {
+            object normalized = hparam.Validate(value);
+            if (!byName.TryAdd(hparam.Name, normalized))
+            {
+                throw new ArgumentException($"Two hparams named '{hparam.Name}' were given; each name may have one value.", nameof(hparams));
+            }
+        }
+
+        WriteSessionStart(byName, trialId, startTime);
+    }
+
+    /// <summary>
+    /// Writes this run's hparams by name, without domain checks (as TensorBoard's Python API
+    /// accepts names). Prefer the <see cref="HParam"/>-keyed overload, or
+    /// <see cref="HParamsExperiment.Resolve"/>, to have values checked.
+    /// </summary>
+    /// <param name="hparams">Values by hparam name: numbers, strings or bools.</param>
+    /// <param name="trialId">The session group; derived from the values when <see langword="null"/>.</param>
+    /// <param name="startTime">When the session started; now when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">A value is null, NaN, infinite or of an unsupported type.</exception>
+    /// <exception cref="InvalidOperationException">This run's hparams were already written.</exception>
+    public void HParams(IReadOnlyDictionary<string, object> hparams, string? trialId = null, DateTimeOffset? startTime = null)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        var byName = hparams.ToDictionary(pair => pair.Key, pair => HParamValues.Normalize(pair.Key, pair.Value), StringComparer.Ordinal);
+        WriteSessionStart(byName, trialId, startTime);
+    }
+
+    /// <summary>
+    /// Writes how this run's session ended. TensorBoard keeps the first end of a run and shows
+    /// a session without one as Unknown, so call this once, when the session is over.
+    /// </summary>
+    /// <param name="status">How the session ended.</param>
+    /// <param name="endTime">When it ended; now when <see langword="null"/>.</param>
+    /// <exception cref="InvalidOperationException">The end was already written.</exception>
+    public void SessionEnd(SessionStatus status = SessionStatus.Success, DateTimeOffset? endTime = null)
+    {
+        Summary summary = HParamsSummaries.SessionEnd(status, endTime ?? _time.GetUtcNow());
+        lock (_lock)
+        {
+            if (_sessionEnded)
+            {
+                throw new InvalidOperationException($"The session end of '{LogDir}' was already written; TensorBoard keeps the first one, so a status cannot be changed.");
+            }
+
+            _events.WriteSummary(summary, step: 0);
+            _sessionEnded = true;
+        }
+    }
+
+    /// <summary>Writes any summary as one event; for plugins this writer has no method for.</summary>
+    /// <param name="summary">The summary.</param>
+    /// <param name="step">The step.</param>
+    public void WriteSummary(Summary summary, long step) => _events.WriteSummary(summary, step);
+
+    /// <summary>Hands buffered events to the operating system.</summary>
+    public void Flush() => _events.Flush();
+
+    /// <summary>Hands buffered events to the operating system and, with <paramref name="toDisk"/>, waits until they are on disk.</summary>
+    /// <param name="toDisk">Whether to also force the data to the storage device (fsync).</param>
+    public void Flush(bool toDisk) => _events.Flush(toDisk);
+
+    /// <summary>Hands buffered events to the operating system.</summary>
+    /// <param name="cancellationToken">Cancels before the flush starts.</param>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _events.FlushAsync(cancellationToken);
+
+    /// <summary>Flushes and closes the event file.</summary>
+    public void Dispose() => _events.Dispose();
+
+    /// <summary>Flushes and closes the event file.</summary>
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
+
+    private void WriteSessionStart(Dictionary<string, object> byName, string? trialId, DateTimeOffset? startTime)
+    {
+        Summary summary = HParamsSummaries.SessionStart(byName, trialId, startTime ?? _time.GetUtcNow());
+        lock (_lock)
+        {
+            if (_sessionStarted)
+            {
+                throw new InvalidOperationException($"The hparams of '{LogDir}' were already written; TensorBoard keeps the first. Write each trial to its own run directory.");
+            }
+
+            _events.WriteSummary(summary, step: 0);
+            _sessionStarted = true;
+        }
+    }
+}
