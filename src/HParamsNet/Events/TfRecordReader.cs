@@ -79,7 +79,8 @@ public sealed class TfRecordReader : IDisposable
         }
 
         int total = (int)length + TfRecordFormat.HeaderLength + TfRecordFormat.FooterLength;
-        if (StreamCannotHold(total) || !Fill(total))
+        // Asking a seekable stream its length is a system call: only when the buffer runs short.
+        if (_end - _start < total && (StreamCannotHold(total) || !Fill(total)))
         {
             return TfRecordReadResult.Truncated;
         }

@@ -1,0 +1,20 @@
+// Benchmarks; results go to docs/benchmarks.md with date, machine and command.
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- events      throughput + allocation, with baselines
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- bdn [args]  BenchmarkDotNet (memory diagnoser)
+using BenchmarkDotNet.Running;
+using HParamsNet.Bench;
+
+string command = args.Length > 0 ? args[0] : "events";
+switch (command)
+{
+    case "events":
+        EventThroughput.Run(args.Skip(1).ToArray());
+        break;
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | bdn");
+        Environment.Exit(2);
+        break;
+}
