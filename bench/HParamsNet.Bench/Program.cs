@@ -1,5 +1,6 @@
 // Benchmarks; results go to docs/benchmarks.md with date, machine and command.
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- events      throughput + allocation, with baselines
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- bdn [args]  BenchmarkDotNet (memory diagnoser)
 using BenchmarkDotNet.Running;
 using HParamsNet.Bench;
@@ -10,11 +11,14 @@ switch (command)
     case "events":
         EventThroughput.Run(args.Skip(1).ToArray());
         break;
+    case "torch":
+        TorchTraining.Run(args.Skip(1).ToArray());
+        break;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | bdn");
         Environment.Exit(2);
         break;
 }

@@ -288,17 +288,17 @@ namespace HParamsNet.TorchSharp.Native
     /// <summary>What <see cref="LibTorchSharpPatch.Apply"/> did to one library file.</summary>
     public enum LibTorchSharpPatchOutcome
     {
-        /// <summary>The system's libstdc++ has every version the library needs: nothing to do.</summary>
+        /// <summary>
+        /// The system's libstdc++ has every version the library requires (on a newer system, or a
+        /// copy an earlier build already patched): nothing was changed.
+        /// </summary>
         NotNeeded = 0,
 
         /// <summary>The library's requirement was rewritten to a version the system has.</summary>
         Patched = 1,
 
-        /// <summary>An earlier build already patched this copy.</summary>
-        AlreadyPatched = 2,
-
-        /// <summary>The library needs versions this fix does not cover; loading it will fail.</summary>
-        CannotPatch = 3,
+        /// <summary>The library needs versions this fix does not cover; nothing was changed and loading it will fail.</summary>
+        CannotPatch = 2,
     }
 
     /// <summary>
@@ -355,12 +355,8 @@ namespace HParamsNet.TorchSharp.Native
             IReadOnlyList<string> missing = MissingVersions(library, systemLibStdCxx);
             if (missing.Count == 0)
             {
-                bool patchedBefore = ElfSymbolVersions.ReadRequirements(library).Any(r => r.File == LibStdCxx && r.Version == Target)
-                    && ElfSymbolVersions.ReadDefinitions(systemLibStdCxx).All(v => !Rewritable.Contains(v));
-                detail = patchedBefore
-                    ? "'" + library + "' already requires " + Target + " or older, which '" + systemLibStdCxx + "' provides."
-                    : "'" + systemLibStdCxx + "' provides every version '" + library + "' requires.";
-                return patchedBefore ? LibTorchSharpPatchOutcome.AlreadyPatched : LibTorchSharpPatchOutcome.NotNeeded;
+                detail = "'" + systemLibStdCxx + "' provides every libstdc++ version '" + library + "' requires; nothing to change.";
+                return LibTorchSharpPatchOutcome.NotNeeded;
             }
 
             var uncovered = missing.Where(v => !Rewritable.Contains(v)).ToList();
