@@ -6,6 +6,8 @@ namespace HParamsNet;
 /// <summary>All real numbers in the closed interval [<see cref="MinValue"/>, <see cref="MaxValue"/>].</summary>
 public sealed record RealInterval : Domain
 {
+    private readonly bool _log;
+
     /// <summary>Creates the interval [<paramref name="minValue"/>, <paramref name="maxValue"/>].</summary>
     /// <param name="minValue">The lower bound, included; finite.</param>
     /// <param name="maxValue">The upper bound, included; finite and not below <paramref name="minValue"/>.</param>
@@ -36,6 +38,26 @@ public sealed record RealInterval : Domain
     /// <summary>The upper bound, included.</summary>
     public double MaxValue { get; }
 
+    /// <summary>
+    /// Whether the interval is searched on a log scale (e.g. learning rates): random search
+    /// samples the logarithm uniformly, grids space points evenly in the logarithm. Needs a
+    /// minimum above zero. TensorBoard does not store it.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set on an interval whose minimum is not above zero.</exception>
+    public bool Log
+    {
+        get => _log;
+        init
+        {
+            if (value && MinValue <= 0)
+            {
+                throw new ArgumentException($"{this}: a log-scale interval needs a minimum above zero.", nameof(Log));
+            }
+
+            _log = value;
+        }
+    }
+
     /// <inheritdoc/>
     public override Type ValueType => typeof(double);
 
@@ -43,11 +65,14 @@ public sealed record RealInterval : Domain
     public override object SampleUniform(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return MinValue + (random.NextDouble() * (MaxValue - MinValue));
+        double sample = Log
+            ? Math.Exp(Math.Log(MinValue) + (random.NextDouble() * (Math.Log(MaxValue) - Math.Log(MinValue))))
+            : MinValue + (random.NextDouble() * (MaxValue - MinValue));
+        return Math.Clamp(sample, MinValue, MaxValue); // rounding in exp/log must not leave the domain
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"RealInterval({Format(MinValue)}, {Format(MaxValue)})";
+    public override string ToString() => $"RealInterval({Format(MinValue)}, {Format(MaxValue)}{(Log ? ", log" : string.Empty)})";
 
     internal override bool ContainsNormalized(object value) =>
         HParamValues.IsNumber(value) && HParamValues.ToDouble(value) is var x && x >= MinValue && x <= MaxValue;

@@ -1,0 +1,30 @@
+namespace HParamsNet;
+
+/// <summary>
+/// Decides whether a running trial should stop early, from the values it has reported
+/// (Optuna's pruner). Called after each <see cref="Trial.Report(Metric, double, long)"/> of the objective metric.
+/// </summary>
+public abstract class Pruner
+{
+    /// <summary>Whether the trial should stop now.</summary>
+    /// <param name="context">The trial's reports so far and the finished trials.</param>
+    public abstract bool ShouldPrune(PrunerContext context);
+}
+
+/// <summary>What a <see cref="Pruner"/> sees.</summary>
+/// <param name="Objective">The metric and direction.</param>
+/// <param name="TrialNumber">The trial being judged.</param>
+/// <param name="IntermediateValues">Its objective values so far, by step, in report order.</param>
+/// <param name="Trials">Finished trials, with their intermediate values.</param>
+public sealed record PrunerContext(
+    Objective Objective,
+    int TrialNumber,
+    IReadOnlyList<KeyValuePair<long, double>> IntermediateValues,
+    IReadOnlyList<FrozenTrial> Trials);
+
+/// <summary>Never prunes.</summary>
+public sealed class NoPruner : Pruner
+{
+    /// <inheritdoc/>
+    public override bool ShouldPrune(PrunerContext context) => false;
+}

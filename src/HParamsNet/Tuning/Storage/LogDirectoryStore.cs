@@ -1,0 +1,243 @@
+using System.Globalization;
+using Google.Protobuf;
+using HParamsNet.Protos.HParams;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Keeps a study in its TensorBoard log directory, which is the only record: the hparams config
+/// in the root run, one session per trial (per fold with cross-validation) in <c>trial-NNNN</c>
+/// runs. Reopening it reads the finished trials back, refuses a different search space, and
+/// moves interrupted sessions aside so that TensorBoard shows no dangling or duplicate curves.
+/// </summary>
+public sealed class LogDirectoryStore
+{
+    private readonly EventFileWriterOptions? _writerOptions;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="logDir">The study's log directory (TensorBoard's --logdir).</param>
+    /// <param name="writerOptions">Options for the event files it writes.</param>
+    public LogDirectoryStore(string logDir, EventFileWriterOptions? writerOptions = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logDir);
+        LogDir = Path.GetFullPath(logDir);
+        _writerOptions = writerOptions;
+        _time = writerOptions?.TimeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The log directory.</summary>
+    public string LogDir { get; }
+
+    /// <summary>
+    /// Where interrupted sessions are moved: beside the log directory, not inside it, because
+    /// TensorBoard loads every directory below --logdir.
+    /// </summary>
+    public string InterruptedDir => LogDir.TrimEnd(Path.DirectorySeparatorChar) + ".interrupted";
+
+    /// <summary>
+    /// Opens the study: declares the experiment in a new log directory, or checks it against the
+    /// one recorded there, and reads the trials back.
+    /// </summary>
+    /// <param name="experiment">The study's hparams and metrics.</param>
+    /// <param name="objective">The objective, to read trials' values.</param>
+    /// <param name="folds">Folds per trial (null without cross-validation).</param>
+    /// <exception cref="InvalidOperationException">The directory holds another study, or runs that are not a study; the message names the difference.</exception>
+    public StoredStudy Open(HParamsExperiment experiment, Objective objective, int? folds)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(objective);
+        bool hasRuns = Directory.Exists(LogDir) && LogDirectory.FindRuns(LogDir).Count > 0;
+        if (!hasRuns)
+        {
+            using var root = SummaryWriter.Create(LogDir, _writerOptions);
+            root.HParamsConfig(experiment);
+            root.Flush(toDisk: true);
+            return new StoredStudy([], []);
+        }
+
+        Experiment recorded = HParamsLogReader.ReadExperiment(LogDir)
+            ?? throw new InvalidOperationException($"'{LogDir}' already holds TensorBoard runs but no hparams config, so it is not a study of this tuner. Choose a new or empty log directory; nothing in it was changed.");
+        string? difference = Compare(recorded, experiment.ToProto(0));
+        if (difference is not null)
+        {
+            throw new InvalidOperationException($"'{LogDir}' holds a study with a different search space or metrics: {difference}. Resume it with the same hparams and metrics, or use a new log directory; nothing in it was changed.");
+        }
+
+        return ReadTrials(experiment, objective, folds);
+    }
+
+    /// <summary>Starts the record of one session of a trial.</summary>
+    internal TrialSession BeginSession(int number, int? fold, IReadOnlyDictionary<HParam, object> hparams, bool syncToDisk) =>
+        new(LogDir, TrialNames.Session(number, fold), hparams, TrialNames.Trial(number), _writerOptions, syncToDisk);
+
+    /// <summary>Moves a session's run directory (and its sub-runs) out of the log directory.</summary>
+    internal string MoveAside(string runName)
+    {
+        string source = Path.Combine(LogDir, runName);
+        string stamp = _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        string target = Path.Combine(InterruptedDir, $"{runName.Replace('/', '_')}.{stamp}");
+        for (int i = 1; Directory.Exists(target); i++)
+        {
+            target = Path.Combine(InterruptedDir, $"{runName.Replace('/', '_')}.{stamp}.{i}");
+        }
+
+        Directory.CreateDirectory(InterruptedDir);
+        Directory.Move(source, target);
+        return target;
+    }
+
+    private StoredStudy ReadTrials(HParamsExperiment experiment, Objective objective, int? folds)
+    {
+        var sessions = HParamsLogReader.ReadSessions(LogDir).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var finished = new List<(int Number, int? Fold, SessionRecord Session)>();
+        var interrupted = new SortedDictionary<int, IReadOnlyDictionary<string, object>?>();
+        var movedAside = new List<string>();
+        foreach (RunDirectory run in LogDirectory.FindRuns(LogDir).Where(r => r.Name != "."))
+        {
+            if (!TrialNames.TryParse(run.Name, out int number, out int? fold, out bool isSubRun) || (fold is null) != (folds is null))
+            {
+                throw new InvalidOperationException($"'{LogDir}' holds run '{run.Name}', which is not a trial of this study ({(folds is null ? "trial-NNNN" : "trial-NNNN/fold-KK")}). Move it out of the log directory, or use a new one.");
+            }
+
+            if (isSubRun)
+            {
+                continue; // a metric group's run: it stays, or moves, with its session
+            }
+
+            if (sessions.TryGetValue(run.Name, out SessionRecord? session) && session.HasEnd)
+            {
+                finished.Add((number, fold, session));
+                continue;
+            }
+
+            // Started, never ended: the process died. Keep what it knew, then take it out of TensorBoard's sight.
+            if (!interrupted.TryGetValue(number, out IReadOnlyDictionary<string, object>? known) || known is null)
+            {
+                interrupted[number] = session?.HParams;
+            }
+
+            movedAside.Add(MoveAside(run.Name));
+        }
+
+        var trials = new List<FrozenTrial>();
+        var incomplete = new List<IncompleteTrial>();
+        foreach (IGrouping<int, (int Number, int? Fold, SessionRecord Session)> trial in finished.GroupBy(f => f.Number).OrderBy(g => g.Key))
+        {
+            var done = trial.ToList();
+            var missing = folds is int k ? Enumerable.Range(0, k).Where(f => done.All(d => d.Fold != f)).ToList() : [];
+            if (missing.Count > 0)
+            {
+                incomplete.Add(new IncompleteTrial(trial.Key, experiment.Resolve(done[0].Session.HParams), missing, done.Select(d => d.Session).ToList()));
+            }
+            else
+            {
+                trials.Add(Freeze(trial.Key, [.. done.OrderBy(d => d.Fold).Select(d => d.Session)], objective, folds is not null));
+            }
+
+            interrupted.Remove(trial.Key);
+        }
+
+        foreach ((int number, IReadOnlyDictionary<string, object>? hparams) in interrupted)
+        {
+            var all = folds is int k ? Enumerable.Range(0, k).ToList() : [];
+            incomplete.Add(new IncompleteTrial(number, hparams is null ? null : experiment.Resolve(hparams), all, []));
+        }
+
+        return new StoredStudy(trials, [.. incomplete.OrderBy(i => i.Number)]) { MovedAside = movedAside };
+    }
+
+    /// <summary>The frozen record of a trial from its finished sessions (one, or one per fold).</summary>
+    internal static FrozenTrial Freeze(int number, IReadOnlyList<SessionRecord> sessions, Objective objective, bool crossValidated)
+    {
+        Metric metric = objective.Metric;
+        var states = sessions.Select(StateOf).ToList();
+        TrialState state = states.Contains(TrialState.Failed) ? TrialState.Failed
+            : states.Contains(TrialState.Pruned) ? TrialState.Pruned
+            : TrialState.Complete;
+        var values = sessions.Select(s => s.Last(metric.Group, metric.Tag)?.Value ?? double.NaN).ToList();
+        double value = state == TrialState.Complete ? values.Average() : double.NaN;
+        SessionRecord last = sessions[^1];
+        var intermediate = (last.Scalars.TryGetValue((metric.Group, metric.Tag), out IReadOnlyList<ScalarPoint>? points) ? points : [])
+            .Select(p => KeyValuePair.Create(p.Step, p.Value)).ToList();
+        if (state == TrialState.Complete && intermediate.Count > 0)
+        {
+            intermediate.RemoveAt(intermediate.Count - 1); // the final value, written after the reports
+        }
+
+        string? error = sessions.Select(s => s.Texts.GetValueOrDefault(TrialSession.StatusTextTag)).FirstOrDefault(t => t is not null && t.StartsWith("failed", StringComparison.Ordinal));
+        return new FrozenTrial(
+            number,
+            TrialNames.Trial(number),
+            sessions[0].HParams,
+            state,
+            value,
+            intermediate,
+            crossValidated ? values : [],
+            FromUnix(sessions.Min(s => s.StartTime)),
+            FromUnix(sessions.Max(s => s.EndTime)),
+            error);
+    }
+
+    private static TrialState StateOf(SessionRecord session) => session.Status switch
+    {
+        SessionStatus.Success => TrialState.Complete,
+        SessionStatus.Failure => TrialState.Failed,
+        _ when session.Texts.GetValueOrDefault(TrialSession.StatusTextTag)?.StartsWith("pruned", StringComparison.Ordinal) == true => TrialState.Pruned,
+        _ => TrialState.Failed,
+    };
+
+    private static DateTimeOffset FromUnix(double seconds) =>
+        DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+
+    // The first difference between the recorded experiment and this study's, in words; null if none.
+    private static string? Compare(Experiment recorded, Experiment current)
+    {
+        var before = recorded.HparamInfos.ToDictionary(h => h.Name);
+        var now = current.HparamInfos.ToDictionary(h => h.Name);
+        foreach (string name in before.Keys.Except(now.Keys))
+        {
+            return $"hparam '{name}' is in the recorded study but not in this one";
+        }
+
+        foreach (string name in now.Keys.Except(before.Keys))
+        {
+            return $"hparam '{name}' is in this study but not in the recorded one";
+        }
+
+        foreach ((string name, HParamInfo info) in now)
+        {
+            HParamInfo old = before[name];
+            if (old.Type != info.Type || !Equals(old.DomainDiscrete, info.DomainDiscrete) || !Equals(old.DomainInterval, info.DomainInterval))
+            {
+                return $"hparam '{name}' has domain {Describe(old)} there and {Describe(info)} here";
+            }
+        }
+
+        string Metrics(Experiment e) => string.Join(", ", e.MetricInfos.Select(m => m.Name.Group.Length == 0 ? m.Name.Tag : $"{m.Name.Group}/{m.Name.Tag}").Order(StringComparer.Ordinal));
+        return Metrics(recorded) == Metrics(current) ? null : $"the metrics are [{Metrics(recorded)}] there and [{Metrics(current)}] here";
+    }
+
+    private static string Describe(HParamInfo info) => info.DomainCase switch
+    {
+        HParamInfo.DomainOneofCase.DomainDiscrete => $"{{{string.Join(", ", info.DomainDiscrete.Values.Select(v => JsonFormatter.Default.Format(v)))}}}",
+        HParamInfo.DomainOneofCase.DomainInterval => string.Create(CultureInfo.InvariantCulture, $"[{info.DomainInterval.MinValue}, {info.DomainInterval.MaxValue}]"),
+        _ => info.Type.ToString(),
+    };
+}
+
+/// <summary>What a log directory held when a study was opened.</summary>
+/// <param name="Trials">Finished trials, by number.</param>
+/// <param name="Incomplete">Trials a crash interrupted, to run again first.</param>
+public sealed record StoredStudy(IReadOnlyList<FrozenTrial> Trials, IReadOnlyList<IncompleteTrial> Incomplete)
+{
+    /// <summary>Where interrupted sessions were moved.</summary>
+    public IReadOnlyList<string> MovedAside { get; init; } = [];
+}
+
+/// <summary>A trial that a crash interrupted: to be run again under the same number.</summary>
+/// <param name="Number">The trial's number.</param>
+/// <param name="HParams">Its configuration, or <see langword="null"/> when it died before writing it (a new proposal is made for the number).</param>
+/// <param name="MissingFolds">With cross-validation, the folds still to run; empty without.</param>
+/// <param name="FinishedFolds">With cross-validation, sessions of the folds that finished (kept, not run again).</param>
+public sealed record IncompleteTrial(int Number, IReadOnlyDictionary<HParam, object>? HParams, IReadOnlyList<int> MissingFolds, IReadOnlyList<SessionRecord> FinishedFolds);

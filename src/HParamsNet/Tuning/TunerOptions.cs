@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+
+namespace HParamsNet;
+
+/// <summary>Cross-validation of each configuration: the splitter and the data it splits.</summary>
+/// <param name="Splitter">How rows are split (<see cref="KFold"/>, <see cref="StratifiedKFold"/>).</param>
+/// <param name="Rows">Rows in the data.</param>
+/// <param name="Labels">Class labels per row, for stratified splitting; <see langword="null"/> otherwise.</param>
+public sealed record CrossValidationOptions(ICrossValidator Splitter, int Rows, IReadOnlyList<int>? Labels = null);
+
+/// <summary>What a <see cref="Tuner"/> searches, how, and where it records it.</summary>
+public sealed class TunerOptions
+{
+    /// <summary>The study's log directory: TensorBoard's --logdir, and the record a resumed study continues from.</summary>
+    public required string LogDir { get; init; }
+
+    /// <summary>The hparams searched.</summary>
+    public required IReadOnlyList<HParam> Space { get; init; }
+
+    /// <summary>The metric optimised and its direction.</summary>
+    public required Objective Objective { get; init; }
+
+    /// <summary>Other metrics trials report; declared in the experiment so that TensorBoard shows them.</summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<Metric> Metrics { get; init; } = [];
+
+    /// <summary>How configurations are chosen.</summary>
+    /// <value>Default: <see cref="RandomSearch"/>.</value>
+    public SearchStrategy Strategy { get; init; } = new RandomSearch();
+
+    /// <summary>When running trials stop early.</summary>
+    /// <value>Default: <see cref="NoPruner"/>.</value>
+    public Pruner Pruner { get; init; } = new NoPruner();
+
+    /// <summary>Trials (configurations) in the study, counting those a resumed study already has. Needed unless the strategy is finite (a grid) or <see cref="Timeout"/> is set.</summary>
+    public int? MaxTrials { get; init; }
+
+    /// <summary>No trial starts after this much time has passed since <see cref="Tuner.RunAsync(Func{Trial, CancellationToken, ValueTask{TrialValues}}, CancellationToken)"/> began.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Trials run at the same time.</summary>
+    /// <value>Default: 1.</value>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>Seeds the strategy; trial n's random source depends only on this and n.</summary>
+    /// <value>Default: 0.</value>
+    public int Seed { get; init; }
+
+    /// <summary>Cross-validates each configuration: one TensorBoard session per fold, grouped under the trial.</summary>
+    public CrossValidationOptions? CrossValidation { get; init; }
+
+    /// <summary>Whether a failing trial stops the study (after it is recorded) instead of being recorded and skipped.</summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool StopOnFailure { get; init; }
+
+    /// <summary>
+    /// Whether each trial's files are forced to the storage device (fsync) when it ends. Either way
+    /// they are handed to the operating system before the next trial starts, so a killed process
+    /// loses no finished trial; syncing also survives a power cut, for a few milliseconds a trial.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool SyncToDisk { get; init; }
+
+    /// <summary>Log directories of earlier studies (ours or TensorFlow's) whose sessions the strategy sees as prior trials.</summary>
+    public IReadOnlyList<string> WarmStartLogDirs { get; init; } = [];
+
+    /// <summary>Trial started and finished with hparams, value and ETA.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Called after each trial (and at the start) with the study's progress.</summary>
+    public IProgress<TunerProgress>? Progress { get; init; }
+
+    /// <summary>Options of the event files written; the clock comes from here too.</summary>
+    public EventFileWriterOptions? WriterOptions { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(LogDir, nameof(LogDir));
+        ArgumentNullException.ThrowIfNull(Space, nameof(Space));
+        if (Space.Count == 0)
+        {
+            throw new ArgumentException("The search space is empty; give at least one HParam.", nameof(Space));
+        }
+
+        ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
+        ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
+        ArgumentNullException.ThrowIfNull(Pruner, nameof(Pruner));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Parallelism, 1, nameof(Parallelism));
+        if (MaxTrials is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTrials), MaxTrials, "MaxTrials must be at least 1.");
+        }
+
+        if (MaxTrials is null && Timeout is null && Strategy.Capacity(Space) is null)
+        {
+            throw new ArgumentException($"{Strategy.GetType().Name} can propose without end: set MaxTrials or Timeout.", nameof(MaxTrials));
+        }
+
+        if (Metrics.Any(m => m == Objective.Metric))
+        {
+            throw new ArgumentException($"{Objective.Metric} is the objective; list only the other metrics in Metrics.", nameof(Metrics));
+        }
+    }
+}
+
+/// <summary>Where a study stands.</summary>
+/// <param name="Finished">Trials finished (any state), counting a resumed study's earlier ones.</param>
+/// <param name="Total">Trials the study will run at most, when known.</param>
+/// <param name="Running">Trials running now.</param>
+/// <param name="Best">The best complete trial so far.</param>
+/// <param name="Elapsed">Time since this run of the study began.</param>
+/// <param name="Remaining">Estimated time left, from the mean duration of this run's trials.</param>
+public sealed record TunerProgress(int Finished, int? Total, int Running, FrozenTrial? Best, TimeSpan Elapsed, TimeSpan? Remaining);

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using HParamsNet;
+using HParamsNet.Tests.Support;
+using HParamsNet.TestStudy;
+
+namespace HParamsNet.Tests.Tuning;
+
+/// <summary>
+/// The crash the tuner must survive: a study process killed with SIGKILL in the middle of a trial,
+/// then run again on the same log directory.
+/// </summary>
+public class ResumeAfterKillTests
+{
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_killed_study_resumes_with_each_configuration_exactly_once(bool crossValidate)
+    {
+        using var dir = new TempDirectory();
+        string logDir = dir.Combine("study");
+
+        // Run until three trials are finished, then kill mid-trial (a trial takes >= 250 ms).
+        using (Process child = StartStudy(logDir, stepMilliseconds: 50, crossValidate))
+        {
+            while (await child.StandardOutput.ReadLineAsync() is string line && line != "finished 3")
+            {
+            }
+
+            await Task.Delay(120);
+            child.Kill(entireProcessTree: true); // SIGKILL on Linux: no finally blocks, no flush
+            await child.WaitForExitAsync();
+        }
+
+        var before = HParamsLogReader.ReadSessions(logDir);
+        var finishedFiles = before.Where(s => s.HasEnd)
+            .SelectMany(s => Directory.EnumerateFiles(Path.Combine(logDir, s.Name), "*", SearchOption.AllDirectories))
+            .ToDictionary(f => f, File.ReadAllBytes);
+        Assert.That(before.Count(s => s.HasEnd), Is.GreaterThanOrEqualTo(3 * (crossValidate ? 3 : 1)));
+        Assert.That(before.Any(s => !s.HasEnd) || LogDirectory.FindRuns(logDir).Count > before.Count + 1, Is.True, "killed in the middle of a trial");
+
+        using (Process resumed = StartStudy(logDir, stepMilliseconds: 1, crossValidate))
+        {
+            string output = await resumed.StandardOutput.ReadToEndAsync();
+            await resumed.WaitForExitAsync();
+            Assert.That(resumed.ExitCode, Is.Zero, output + await resumed.StandardError.ReadToEndAsync());
+            Assert.That(output, Does.Contain("done 12"));
+        }
+
+        var after = HParamsLogReader.ReadSessions(logDir);
+        int folds = crossValidate ? 3 : 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(after, Has.Count.EqualTo(12 * folds), "one session per trial (per fold)");
+            Assert.That(after.Select(s => s.Name), Is.Unique);
+            Assert.That(after.Select(s => s.Status), Has.All.EqualTo(SessionStatus.Success));
+            Assert.That(after.GroupBy(s => s.GroupName).Select(g => g.Count()), Has.All.EqualTo(folds));
+            Assert.That(after.GroupBy(s => s.GroupName).Select(g => string.Join("/", g.First().HParams.OrderBy(p => p.Key).Select(p => p.Value))), Is.Unique, "each configuration once");
+            Assert.That(LogDirectory.FindRuns(logDir).Select(r => r.Name).Where(n => n != "." && !n.Contains("/fold-", StringComparison.Ordinal) && n.Contains('/', StringComparison.Ordinal)), Is.Empty, "no stray runs");
+            foreach ((string file, byte[] bytes) in finishedFiles)
+            {
+                Assert.That(File.ReadAllBytes(file), Is.EqualTo(bytes), $"{file} of a trial finished before the kill is untouched");
+            }
+
+            Assert.That(Directory.Exists(logDir + ".interrupted"), Is.True, "the interrupted session was moved aside");
+        });
+    }
+
+    private static Process StartStudy(string logDir, int stepMilliseconds, bool crossValidate)
+    {
+        string helper = Path.Combine(TestContext.CurrentContext.TestDirectory, "HParamsNet.TestStudy.dll");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { helper, logDir, stepMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture), crossValidate ? "cv" : "plain" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the study process.");
+    }
+}
