@@ -1,6 +1,7 @@
 // Benchmarks; results go to docs/benchmarks.md with date, machine and command.
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- events      throughput + allocation, with baselines
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- bdn [args]  BenchmarkDotNet (memory diagnoser)
 using BenchmarkDotNet.Running;
 using HParamsNet.Bench;
@@ -14,11 +15,14 @@ switch (command)
     case "torch":
         TorchTraining.Run(args.Skip(1).ToArray());
         break;
+    case "tuner":
+        TunerOverhead.Run(args.Skip(1).ToArray());
+        break;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | bdn");
         Environment.Exit(2);
         break;
 }

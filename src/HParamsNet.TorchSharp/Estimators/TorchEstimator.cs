@@ -86,14 +86,10 @@ public sealed class TorchEstimator
         return Score(model, test);
     }
 
-    private FitOptions OptionsFor(IReadOnlyDictionary<string, object> hparams, IReadOnlyList<IFitCallback> callbacks) => new()
+    private FitOptions OptionsFor(IReadOnlyDictionary<string, object> hparams, IReadOnlyList<IFitCallback> callbacks) => FitOptions with
     {
         Epochs = hparams.TryGetValue(EpochsHParam, out object? epochs) ? ToInt(EpochsHParam, epochs) : FitOptions.Epochs,
         BatchSize = hparams.TryGetValue(BatchSizeHParam, out object? batch) ? ToInt(BatchSizeHParam, batch) : FitOptions.BatchSize,
-        Shuffle = FitOptions.Shuffle,
-        Seed = FitOptions.Seed,
-        ValidationSplit = FitOptions.ValidationSplit,
-        Threads = FitOptions.Threads,
         Callbacks = [.. FitOptions.Callbacks, .. callbacks],
     };
 

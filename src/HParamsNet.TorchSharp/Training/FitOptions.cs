@@ -1,7 +1,7 @@
 namespace HParamsNet.TorchSharp.Training;
 
 /// <summary>How <see cref="Models.TorchModel.Fit"/> trains (Keras' <c>fit</c> arguments).</summary>
-public sealed class FitOptions
+public sealed record FitOptions
 {
     /// <summary>Passes over the training data.</summary>
     /// <value>Default: 10.</value>

@@ -22,6 +22,9 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private static readonly byte[] DefaultScalarMetadata = ScalarSummaries.Metadata().ToByteArray();
 
+    // Asked once per process: the host name does not change while it runs.
+    private static readonly Lazy<string> HostName = new(Dns.GetHostName);
+
     private readonly Lock _lock = new();
     private readonly FileStream _file;
     private readonly TimeProvider _time;
@@ -77,20 +80,46 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         Directory.CreateDirectory(directory);
         DateTimeOffset now = options.TimeProvider.GetUtcNow();
-        string host = Dns.GetHostName();
-        for (int counter = 0; ; counter++)
+        FileStream file = CreateNewFile(directory, now, options.FileNameSuffix);
+        try
         {
-            string path = Path.Combine(directory, EventFileNames.Create(now, host, Environment.ProcessId, counter, options.FileNameSuffix));
+            return new EventFileWriter(file, options);
+        }
+        catch
+        {
+            // The file is ours and holds at most a header: remove it rather than leave a stray run.
+            string path = file.Name;
+            file.Dispose();
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    // A new file named as TensorBoard names them; a name already taken (another writer in the same
+    // second) gets the next counter. Never opens an existing file.
+    private static FileStream CreateNewFile(string directory, DateTimeOffset now, string suffix)
+    {
+        const int MaxAttempts = 1000;
+        string host = HostName.Value;
+        for (int counter = 0; counter < MaxAttempts; counter++)
+        {
+            string path = Path.Combine(directory, EventFileNames.Create(now, host, Environment.ProcessId, counter, suffix));
+            if (File.Exists(path))
+            {
+                continue;
+            }
+
             try
             {
-                var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
-                return new EventFileWriter(file, options);
+                return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Taken (another writer in the same second): never overwrite, try the next counter.
+                // Taken between the check and the create: try the next counter.
             }
         }
+
+        throw new IOException($"Could not create a new event file in '{directory}': {MaxAttempts} names for this second are taken. Write fewer files per second into one run directory.");
     }
 
     /// <summary>Writes an event as it is.</summary>

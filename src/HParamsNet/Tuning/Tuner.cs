@@ -69,7 +69,7 @@ public sealed class Tuner
             TunerLog.Resumed(_logger, store.LogDir, stored.Trials.Count, stored.Incomplete.Count, stored.MovedAside.Count, store.InterruptedDir);
         }
 
-        var run = new StudyRun(this, store, experiment, objective, stored, cv?.Splitter.Split(cv.Rows, cv.Labels), ReadWarmStart(experiment), cancellationToken);
+        var run = new StudyRun(this, store, objective, stored, cv?.Splitter.Split(cv.Rows, cv.Labels), ReadWarmStart(experiment), cancellationToken);
         await run.RunAsync().ConfigureAwait(false);
         return new StudyResult(_options.Objective, run.Finished, store.LogDir);
     }
@@ -130,37 +130,38 @@ public sealed class Tuner
         private readonly LogDirectoryStore _store;
         private readonly Func<Trial, CancellationToken, ValueTask<TrialValues>> _objective;
         private readonly IReadOnlyList<CrossValidationFold>? _folds;
-        private readonly IReadOnlyList<FrozenTrial> _prior;
         private readonly CancellationToken _cancellation;
         private readonly Lock _gate = new();
         private readonly Queue<IncompleteTrial> _interrupted;
         private readonly Dictionary<int, IReadOnlyDictionary<string, object>> _running = [];
         private readonly List<FrozenTrial> _finished;
-        private readonly List<TimeSpan> _durations = [];
+        private readonly List<FrozenTrial> _history;
+        private TimeSpan _durationSum;
+        private int _durationCount;
+        private FrozenTrial? _best;
         private readonly long _started;
         private readonly long? _capacity;
         private int _nextNumber;
         private bool _stop;
         private Exception? _failure;
 
-        public StudyRun(Tuner tuner, LogDirectoryStore store, HParamsExperiment experiment, Func<Trial, CancellationToken, ValueTask<TrialValues>> objective, StoredStudy stored, IReadOnlyList<CrossValidationFold>? folds, IReadOnlyList<FrozenTrial> prior, CancellationToken cancellation)
+        public StudyRun(Tuner tuner, LogDirectoryStore store, Func<Trial, CancellationToken, ValueTask<TrialValues>> objective, StoredStudy stored, IReadOnlyList<CrossValidationFold>? folds, IReadOnlyList<FrozenTrial> prior, CancellationToken cancellation)
         {
             _tuner = tuner;
             _options = tuner._options;
             _store = store;
             _objective = objective;
             _folds = folds;
-            _prior = prior;
             _cancellation = cancellation;
             _interrupted = new Queue<IncompleteTrial>(stored.Incomplete);
             _finished = [.. stored.Trials];
+            _history = [.. prior, .. stored.Trials.OrderBy(t => t.Number)];
+            _best = stored.Trials.Where(t => t.State == TrialState.Complete && !double.IsNaN(t.Value))
+                .OrderBy(t => t.Value, Comparer<double>.Create(_options.Objective.CompareBestFirst)).FirstOrDefault();
             _nextNumber = 1 + stored.Trials.Select(t => t.Number).Concat(stored.Incomplete.Select(i => i.Number)).DefaultIfEmpty(0).Max();
             _started = tuner._time.GetTimestamp();
             _capacity = _options.Strategy.Capacity(_options.Space);
-            Experiment = experiment;
         }
-
-        public HParamsExperiment Experiment { get; }
 
         public IReadOnlyList<FrozenTrial> Finished
         {
@@ -202,7 +203,13 @@ public sealed class Tuner
                     }
 
                     _finished.Add(trial);
-                    _durations.Add(trial.Duration ?? TimeSpan.Zero);
+                    InsertByNumber(_history, trial);
+                    _durationSum += trial.Duration ?? TimeSpan.Zero;
+                    _durationCount++;
+                    if (trial.State == TrialState.Complete && (_best is null || _options.Objective.IsBetter(trial.Value, _best.Value)))
+                    {
+                        _best = trial;
+                    }
                     if (trial.State == TrialState.Failed && _options.StopOnFailure)
                     {
                         _stop = true;
@@ -286,7 +293,7 @@ public sealed class Tuner
                 _options.Space,
                 _options.Objective,
                 number,
-                [.. _prior, .. _finished.OrderBy(t => t.Number)],
+                _history.AsReadOnly(),
                 [.. _running.Values],
                 new Random(HashCode.Combine(_options.Seed, number)));
             IReadOnlyDictionary<HParam, object>? proposal = _options.Strategy.Propose(context);
@@ -395,13 +402,11 @@ public sealed class Tuner
             TunerProgress progress;
             lock (_gate)
             {
-                FrozenTrial? best = _finished.Where(t => t.State == TrialState.Complete && !double.IsNaN(t.Value))
-                    .OrderBy(t => t.Value, Comparer<double>.Create(_options.Objective.CompareBestFirst)).FirstOrDefault();
                 TimeSpan elapsed = _tuner._time.GetElapsedTime(_started);
-                TimeSpan? remaining = Total is int total && _durations.Count > 0
-                    ? TimeSpan.FromTicks((long)(_durations.Average(d => d.Ticks) * Math.Max(0, total - _finished.Count) / _options.Parallelism))
+                TimeSpan? remaining = Total is int total && _durationCount > 0
+                    ? _durationSum / _durationCount * Math.Max(0, total - _finished.Count) / _options.Parallelism
                     : null;
-                progress = new TunerProgress(_finished.Count, Total, _running.Count, best, elapsed, remaining);
+                progress = new TunerProgress(_finished.Count, Total, _running.Count, _best, elapsed, remaining);
             }
 
             ILogger logger = _tuner._logger;
@@ -422,6 +427,18 @@ public sealed class Tuner
             }
 
             _options.Progress?.Report(progress);
+        }
+
+        // Prior trials (number 0) stay first; finished trials keep number order though workers finish out of order.
+        private static void InsertByNumber(List<FrozenTrial> history, FrozenTrial trial)
+        {
+            int at = history.Count;
+            while (at > 0 && history[at - 1].Number > trial.Number)
+            {
+                at--;
+            }
+
+            history.Insert(at, trial);
         }
 
         private static Dictionary<string, object> Normalized(IReadOnlyDictionary<HParam, object> hparams) =>

@@ -9,7 +9,7 @@ namespace HParamsNet;
 public sealed record CrossValidationOptions(ICrossValidator Splitter, int Rows, IReadOnlyList<int>? Labels = null);
 
 /// <summary>What a <see cref="Tuner"/> searches, how, and where it records it.</summary>
-public sealed class TunerOptions
+public sealed record TunerOptions
 {
     /// <summary>The study's log directory: TensorBoard's --logdir, and the record a resumed study continues from.</summary>
     public required string LogDir { get; init; }

@@ -189,4 +189,24 @@ public class EventFileWriterTests
         Assert.That(HParamsSummaries.TryParse(events[1].Summary.Value[0])!.Experiment.HparamInfos, Has.Count.EqualTo(200));
         Assert.That(events[2].Summary.Value[0].Tag, Is.EqualTo("after"));
     }
+
+    [Test]
+    public void A_writer_that_fails_to_start_removes_its_file_and_does_not_retry_forever()
+    {
+        // Regression: an IOException from the writer's start-up (here the clock's timer) was once
+        // taken for "name taken" and retried with the next counter, creating empty files forever.
+        using var dir = new TempDirectory();
+        var options = new EventFileWriterOptions { TimeProvider = new FailingTimerClock() };
+
+        var error = Assert.Throws<IOException>(() => EventFileWriter.Create(dir.Path, options))!;
+
+        Assert.That(error.Message, Is.EqualTo("timer unavailable"));
+        Assert.That(Directory.EnumerateFiles(dir.Path), Is.Empty);
+    }
+
+    private sealed class FailingTimerClock : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            throw new IOException("timer unavailable");
+    }
 }

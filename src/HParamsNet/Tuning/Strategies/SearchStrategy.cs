@@ -21,7 +21,7 @@ public abstract class SearchStrategy
 /// <param name="Space">The hparams searched, in declaration order.</param>
 /// <param name="Objective">The metric and direction.</param>
 /// <param name="TrialNumber">The number of the trial being proposed.</param>
-/// <param name="Trials">Finished trials (complete, failed, pruned), in number order; prior trials from warm-start log directories come first.</param>
+/// <param name="Trials">Finished trials (complete, failed, pruned), in number order; prior trials from warm-start log directories come first. A live view: valid during the call only.</param>
 /// <param name="Running">Configurations being tried right now by other workers.</param>
 /// <param name="Random">A random source seeded by the study's seed and <paramref name="TrialNumber"/>, so a proposal does not depend on what ran before a crash.</param>
 public sealed record StrategyContext(

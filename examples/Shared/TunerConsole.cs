@@ -1,0 +1,50 @@
+using HParamsNet;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace HParamsNet.Examples;
+
+/// <summary>Runs a study with a progress bar (trials done, best so far, time left) and prints its results.</summary>
+internal static class TunerConsole
+{
+    /// <summary>Runs <paramref name="objective"/> under <paramref name="options"/>, rendering the tuner's progress.</summary>
+    public static async Task<StudyResult> RunAsync(TunerOptions options, Func<Trial, CancellationToken, ValueTask<TrialValues>> objective, CancellationToken cancellationToken = default)
+    {
+        using ILoggerFactory logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        StudyResult? result = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                ProgressTask task = context.AddTask("trials", maxValue: 1);
+                var progress = new SynchronousProgress<TunerProgress>(p =>
+                {
+                    task.MaxValue = p.Total ?? Math.Max(p.Finished + p.Running, 1);
+                    task.Value = p.Finished;
+                    task.Description = p.Best is { } best ? $"trials (best {best.Value:F4} at #{best.Number})" : "trials";
+                });
+                var tuner = new Tuner(options with { Logger = logging.CreateLogger<Tuner>(), Progress = progress });
+                result = await tuner.RunAsync(objective, cancellationToken);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+
+    /// <summary>Formats a configuration as scikit-learn prints params: {'a': 1, 'b': 'x'}.</summary>
+    public static string Params(IReadOnlyDictionary<string, object> hparams, IEnumerable<HParam> order) =>
+        "{" + string.Join(", ", order.Select(h => $"'{h.Name}': {Format(hparams[h.Name])}")) + "}";
+
+    private static string Format(object value) => value switch
+    {
+        string s => $"'{s}'",
+        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => d.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    // Progress<T> posts to the thread pool; the bar wants the values now, in order.
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
