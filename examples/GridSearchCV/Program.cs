@@ -39,12 +39,8 @@ var options = new TunerOptions
 
 StudyResult result = await TunerConsole.RunAsync(options, (trial, cancel) =>
 {
-    // Standardise with the statistics of this fold's training rows only.
-    TabularDataset train = data.Select(trial.Fold!.TrainIndices);
-    TabularDataset test = data.Select(trial.Fold.TestIndices);
-    var scaler = Standardizer.Fit(train);
     var hparams = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
-    double score = estimator.FitAndScore(scaler.Transform(train), scaler.Transform(test), hparams, [new TensorBoardCallback(trial.RunDirectory)], cancel);
+    double score = estimator.FitAndScoreFold(data, trial.Fold!, hparams, [new TensorBoardCallback(trial.RunDirectory)], cancellationToken: cancel);
     return ValueTask.FromResult<TrialValues>(score);
 });
 

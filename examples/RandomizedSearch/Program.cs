@@ -33,11 +33,9 @@ var options = new TunerOptions
 
 StudyResult result = await TunerConsole.RunAsync(options, (trial, cancel) =>
 {
-    TabularDataset train = data.Select(trial.Fold!.TrainIndices);
-    TabularDataset test = data.Select(trial.Fold.TestIndices);
-    var scaler = Standardizer.Fit(train);
     var hparams = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
-    return ValueTask.FromResult<TrialValues>(estimator.FitAndScore(scaler.Transform(train), scaler.Transform(test), hparams, cancellationToken: cancel));
+    double score = estimator.FitAndScoreFold(data, trial.Fold!, hparams, null, cancellationToken: cancel);
+    return ValueTask.FromResult<TrialValues>(score);
 });
 
 foreach (ConfigurationResult row in result.Configurations.OrderBy(r => r.Rank))

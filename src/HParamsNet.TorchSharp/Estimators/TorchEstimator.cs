@@ -86,6 +86,39 @@ public sealed class TorchEstimator
         return Score(model, test);
     }
 
+    /// <summary>
+    /// One fold of a cross-validation: fits on the fold's training rows and scores on its test
+    /// rows, standardising features with the training rows' statistics only (so nothing of the
+    /// test rows leaks into training).
+    /// </summary>
+    /// <param name="data">All rows.</param>
+    /// <param name="fold">Which rows train and which test (a trial's <see cref="Trial.Fold"/>).</param>
+    /// <param name="hparams">The configuration, by hparam name.</param>
+    /// <param name="callbacks">Callbacks for this fit.</param>
+    /// <param name="standardize">Whether to standardise features per fold.</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    public double FitAndScoreFold(
+        TabularDataset data,
+        CrossValidationFold fold,
+        IReadOnlyDictionary<string, object> hparams,
+        IReadOnlyList<IFitCallback>? callbacks = null,
+        bool standardize = true,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(fold);
+        TabularDataset train = data.Select(fold.TrainIndices);
+        TabularDataset test = data.Select(fold.TestIndices);
+        if (standardize)
+        {
+            var scaler = Standardizer.Fit(train);
+            train = scaler.Transform(train);
+            test = scaler.Transform(test);
+        }
+
+        return FitAndScore(train, test, hparams, callbacks, cancellationToken);
+    }
+
     private FitOptions OptionsFor(IReadOnlyDictionary<string, object> hparams, IReadOnlyList<IFitCallback> callbacks) => FitOptions with
     {
         Epochs = hparams.TryGetValue(EpochsHParam, out object? epochs) ? ToInt(EpochsHParam, epochs) : FitOptions.Epochs,

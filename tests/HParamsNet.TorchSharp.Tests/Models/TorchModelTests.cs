@@ -145,6 +145,23 @@ public class TorchModelTests
         Assert.That(Assert.Throws<ArgumentException>(() => estimator.Fit(Rings(10, 1), new Dictionary<string, object> { ["units"] = 4, ["epochs"] = 2.5 }))!.Message, Does.Contain("'epochs'"));
     }
 
+    [Test]
+    public void A_cross_validation_fold_standardises_with_its_training_rows_only()
+    {
+        TabularDataset data = Datasets.LoadBreastCancer();
+        CrossValidationFold fold = new StratifiedKFold(3, shuffle: true, seed: 0).Split(data.Count, data.Labels)[1];
+        var estimator = new TorchEstimator(_ => ModelSpec.Sequential().Dense(8).Output(ModelTask.Binary).Compile("adam", 0.01), new FitOptions { Epochs = 10, Threads = 1 });
+        var hparams = new Dictionary<string, object>();
+
+        double viaFold = estimator.FitAndScoreFold(data, fold, hparams);
+        TabularDataset train = data.Select(fold.TrainIndices);
+        var scaler = Standardizer.Fit(train);
+        double byHand = estimator.FitAndScore(scaler.Transform(train), scaler.Transform(data.Select(fold.TestIndices)), hparams);
+
+        Assert.That(viaFold, Is.EqualTo(byHand));
+        Assert.That(viaFold, Is.GreaterThan(0.8));
+    }
+
     private sealed class EpochCounter : IFitCallback
     {
         public int Epochs { get; private set; }
