@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- events      throughput + allocation, with baselines
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- bdn [args]  BenchmarkDotNet (memory diagnoser)
 using BenchmarkDotNet.Running;
 using HParamsNet.Bench;
@@ -18,11 +19,14 @@ switch (command)
     case "tuner":
         TunerOverhead.Run(args.Skip(1).ToArray());
         break;
+    case "suite":
+        SamplerSuite.Run(args.Skip(1).ToArray());
+        break;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | bdn");
         Environment.Exit(2);
         break;
 }

@@ -295,7 +295,7 @@ public sealed class Tuner
                 number,
                 _history.AsReadOnly(),
                 [.. _running.Values],
-                new Random(HashCode.Combine(_options.Seed, number)));
+                TrialRandom.For(_options.Seed, number));
             IReadOnlyDictionary<HParam, object>? proposal = _options.Strategy.Propose(context);
             if (proposal is not null)
             {

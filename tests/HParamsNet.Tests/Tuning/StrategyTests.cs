@@ -10,7 +10,7 @@ public class StrategyTests
     private static readonly Objective Accuracy = new(new Metric("accuracy"), StudyDirection.Maximize);
 
     private static StrategyContext Context(IReadOnlyList<HParam> space, int number, int seed = 0, IReadOnlyList<FrozenTrial>? trials = null) =>
-        new(space, Accuracy, number, trials ?? [], [], new Random(HashCode.Combine(seed, number)));
+        new(space, Accuracy, number, trials ?? [], [], TrialRandom.For(seed, number));
 
     [Test]
     public void Grid_enumerates_exactly_the_product_with_interval_endpoints()
@@ -51,6 +51,15 @@ public class StrategyTests
         Assert.That(again, Is.EqualTo(first));
         Assert.That(otherSeed, Is.Not.EqualTo(first));
     }
+
+    [Test]
+    public void Trial_random_sources_are_the_same_in_every_process()
+    {
+        // Fixed values: a resumed study in another process must draw exactly these.
+        Assert.That(Enumerable.Range(1, 5).Select(n => TrialRandom.For(7, n).Next(1000)), Is.EqualTo(ExpectedDraws));
+    }
+
+    private static readonly int[] ExpectedDraws = [256, 141, 741, 433, 963];
 
     [Test]
     public void Random_samples_log_scale_intervals_uniformly_in_the_logarithm()

@@ -1,0 +1,111 @@
+namespace HParamsNet;
+
+/// <summary>
+/// Bayesian optimisation by the Tree-structured Parzen Estimator (Bergstra et al., 2011; as in
+/// Optuna): after <see cref="TpeOptions.StartupTrials"/> random trials, the finished trials are
+/// split into a good fraction and the rest, a kernel density is fitted to each, and the candidate
+/// (drawn from the good density) with the highest ratio good/bad is proposed. Log-scale intervals
+/// are modelled in the logarithm, integers and ordered numeric choices on their own scale with
+/// rounding, strings and bools as categories. Failed trials are ignored; pruned trials and (with
+/// the constant liar) running ones count as bad. All state comes from the context, so resume and
+/// warm start feed the model.
+/// </summary>
+public sealed class TpeSearch : SearchStrategy
+{
+    private readonly RandomSearch _startup = new();
+    private SpaceEncoding? _encoding;
+
+    /// <summary>Creates the strategy.</summary>
+    /// <param name="options">Options; Optuna's defaults when <see langword="null"/>.</param>
+    public TpeSearch(TpeOptions? options = null)
+    {
+        Options = options ?? new TpeOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public TpeOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<HParam, object>? Propose(StrategyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        SpaceEncoding encoding = Encoding(context.Space);
+        var complete = new List<(double[] Point, double Loss, int Order)>();
+        var bad = new List<double[]>();
+        foreach (FrozenTrial trial in context.Trials)
+        {
+            if (encoding.Encode(trial.HParams) is not double[] point)
+            {
+                continue;
+            }
+
+            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value))
+            {
+                complete.Add((point, context.Objective.Direction == StudyDirection.Minimize ? trial.Value : -trial.Value, complete.Count));
+            }
+            else if (trial.State == TrialState.Pruned)
+            {
+                bad.Add(point);
+            }
+        }
+
+        if (complete.Count < Options.StartupTrials)
+        {
+            return _startup.Propose(context);
+        }
+
+        complete.Sort((a, b) => a.Loss.CompareTo(b.Loss));
+        int belowCount = Math.Clamp((int)Math.Ceiling(0.1 * complete.Count), 1, 25);
+        var below = complete.Take(belowCount).Select(c => c.Point).ToList();
+        // The rest in trial order, so that the weights ramp down the oldest (as Optuna does).
+        var above = complete.Skip(belowCount).OrderBy(c => c.Order).Select(c => c.Point).Concat(bad).ToList();
+        if (Options.ConstantLiar)
+        {
+            above.AddRange(context.Running.Select(encoding.Encode).OfType<double[]>());
+        }
+
+        var good = new ParzenEstimator(encoding.Dimensions, below, Weights(below.Count), Options.PriorWeight, Options.Multivariate);
+        var rest = new ParzenEstimator(encoding.Dimensions, above, Weights(above.Count), Options.PriorWeight, Options.Multivariate);
+        double[] best = good.Sample(context.Random);
+        double bestScore = good.LogDensity(best) - rest.LogDensity(best);
+        for (int i = 1; i < Options.Candidates; i++)
+        {
+            double[] candidate = good.Sample(context.Random);
+            double score = good.LogDensity(candidate) - rest.LogDensity(candidate);
+            if (score > bestScore)
+            {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+
+        return encoding.Decode(best);
+    }
+
+    // Optuna's default weights: flat for up to 25 observations, older ones ramped down beyond.
+    private static double[] Weights(int count)
+    {
+        var weights = new double[count];
+        int flat = Math.Min(count, 25);
+        int ramp = count - flat;
+        for (int i = 0; i < count; i++)
+        {
+            weights[i] = i < ramp ? (1.0 / count) + ((1.0 - (1.0 / count)) * i / Math.Max(ramp - 1, 1)) : 1.0;
+        }
+
+        return weights;
+    }
+
+    private SpaceEncoding Encoding(IReadOnlyList<HParam> space)
+    {
+        SpaceEncoding? encoding = _encoding;
+        if (encoding is null || !ReferenceEquals(encoding.Space, space))
+        {
+            encoding = new SpaceEncoding(space);
+            _encoding = encoding;
+        }
+
+        return encoding;
+    }
+}
