@@ -29,8 +29,6 @@ internal static class SamplerSuite
             ("tpe", _ => new TpeSearch()),
             ("tpe_independent", _ => new TpeSearch(new TpeOptions { Multivariate = false })),
             ("genetic", _ => new GeneticSearch()),
-            ("tpe_c128", _ => new TpeSearch(new TpeOptions { Candidates = 128 })),
-            ("tpe_ind_c128", _ => new TpeSearch(new TpeOptions { Candidates = 128, Multivariate = false })),
         };
 
         var at100 = new JsonObject();

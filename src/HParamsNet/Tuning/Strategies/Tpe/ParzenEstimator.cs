@@ -8,8 +8,9 @@ namespace HParamsNet;
 /// </summary>
 internal sealed class ParzenEstimator
 {
-    // Bandwidth factor of multivariate TPE (Optuna's SIGMA0_MAGNITUDE).
-    private const double SigmaMagnitude = 0.2;
+    // Bandwidth factor of multivariate TPE. Optuna's SIGMA0_MAGNITUDE is 0.2; on the sampler suite
+    // 0.1 did better (0.07 about the same, 0.15 and 0.2 worse): see docs/benchmarks.md.
+    private const double SigmaMagnitude = 0.1;
 
     private readonly SpaceEncoding.Dimension[] _dimensions;
     private readonly double[][] _means;       // [kernel][dimension]: numeric mean, or category index
@@ -100,6 +101,28 @@ internal sealed class ParzenEstimator
         }
 
         return point;
+    }
+
+    /// <summary>A value of coordinate <paramref name="d"/> drawn from its own mixture (independent form).</summary>
+    public double SampleDimension(Random random, int d)
+    {
+        int k = PickKernel(random);
+        SpaceEncoding.Dimension dimension = _dimensions[d];
+        return dimension.IsCategorical
+            ? SampleCategory(random, k, dimension.Categories, d)
+            : Normal.SampleTruncated(random, _means[k][d], _sigmas[k][d], dimension.Low, dimension.High);
+    }
+
+    /// <summary>log density of coordinate <paramref name="d"/>'s own mixture at <paramref name="x"/>.</summary>
+    public double LogDensityDimension(int d, double x)
+    {
+        var perKernel = new double[_weights.Length];
+        for (int k = 0; k < _weights.Length; k++)
+        {
+            perKernel[k] = _logWeights[k] + KernelLogDensity(k, d, x);
+        }
+
+        return LogSumExp(perKernel);
     }
 
     /// <summary>log density at <paramref name="point"/>.</summary>

@@ -3,7 +3,7 @@ namespace HParamsNet;
 /// <summary>
 /// Bayesian optimisation by the Tree-structured Parzen Estimator (Bergstra et al., 2011; as in
 /// Optuna): after <see cref="TpeOptions.StartupTrials"/> random trials, the finished trials are
-/// split into a good fraction and the rest, a kernel density is fitted to each, and the candidate
+/// split into a good fraction (the best 20 %, at most 25) and the rest, a kernel density is fitted to each, and the candidate
 /// (drawn from the good density) with the highest ratio good/bad is proposed. Log-scale intervals
 /// are modelled in the logarithm, integers and ordered numeric choices on their own scale with
 /// rounding, strings and bools as categories. Failed trials are ignored; pruned trials and (with
@@ -56,7 +56,9 @@ public sealed class TpeSearch : SearchStrategy
         }
 
         complete.Sort((a, b) => a.Loss.CompareTo(b.Loss));
-        int belowCount = Math.Clamp((int)Math.Ceiling(0.1 * complete.Count), 1, 25);
+        // The good fraction: 20 % of the trials, at most 25. Optuna takes 10 %; on the sampler suite
+        // 20 % roughly halved the regret on every objective (10 %, 20 %, 30 % and 0.25 sqrt(n) tried).
+        int belowCount = Math.Clamp((int)Math.Ceiling(0.2 * complete.Count), 1, 25);
         var below = complete.Take(belowCount).Select(c => c.Point).ToList();
         // The rest in trial order, so that the weights ramp down the oldest (as Optuna does).
         var above = complete.Skip(belowCount).OrderBy(c => c.Order).Select(c => c.Point).Concat(bad).ToList();
@@ -67,11 +69,42 @@ public sealed class TpeSearch : SearchStrategy
 
         var good = new ParzenEstimator(encoding.Dimensions, below, Weights(below.Count), Options.PriorWeight, Options.Multivariate);
         var rest = new ParzenEstimator(encoding.Dimensions, above, Weights(above.Count), Options.PriorWeight, Options.Multivariate);
-        double[] best = good.Sample(context.Random);
+        return encoding.Decode(Options.Multivariate ? BestJoint(good, rest, context.Random) : BestPerDimension(good, rest, encoding.Dimensions.Length, context.Random));
+    }
+
+    // Univariate TPE: each hparam takes the candidate with the best ratio of its own densities.
+    private double[] BestPerDimension(ParzenEstimator good, ParzenEstimator rest, int dimensions, Random random)
+    {
+        var point = new double[dimensions];
+        for (int d = 0; d < dimensions; d++)
+        {
+            double best = good.SampleDimension(random, d);
+            double bestScore = good.LogDensityDimension(d, best) - rest.LogDensityDimension(d, best);
+            for (int i = 1; i < Options.Candidates; i++)
+            {
+                double candidate = good.SampleDimension(random, d);
+                double score = good.LogDensityDimension(d, candidate) - rest.LogDensityDimension(d, candidate);
+                if (score > bestScore)
+                {
+                    best = candidate;
+                    bestScore = score;
+                }
+            }
+
+            point[d] = best;
+        }
+
+        return point;
+    }
+
+    // Multivariate TPE: joint candidates scored by the ratio of the joint densities.
+    private double[] BestJoint(ParzenEstimator good, ParzenEstimator rest, Random random)
+    {
+        double[] best = good.Sample(random);
         double bestScore = good.LogDensity(best) - rest.LogDensity(best);
         for (int i = 1; i < Options.Candidates; i++)
         {
-            double[] candidate = good.Sample(context.Random);
+            double[] candidate = good.Sample(random);
             double score = good.LogDensity(candidate) - rest.LogDensity(candidate);
             if (score > bestScore)
             {
@@ -80,7 +113,7 @@ public sealed class TpeSearch : SearchStrategy
             }
         }
 
-        return encoding.Decode(best);
+        return best;
     }
 
     // Optuna's default weights: flat for up to 25 observations, older ones ramped down beyond.
