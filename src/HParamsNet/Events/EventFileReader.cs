@@ -18,7 +18,7 @@ public sealed class EventFileReader : IDisposable
 {
     private readonly TfRecordReader _records;
     private readonly EventFileReaderOptions _options;
-    private readonly ScalarEventDecoder _scalars = new();
+    private readonly ScalarEventDecoder _scalars;
     private bool _stopped;
 
     /// <summary>Opens an event file for reading; the file may still be growing.</summary>
@@ -33,6 +33,14 @@ public sealed class EventFileReader : IDisposable
         // Share with writers (the file may be growing) and with deleters (log rotation).
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         _records = new TfRecordReader(stream, _options.VerifyChecksums);
+        _scalars = new ScalarEventDecoder();
+    }
+
+    // For readers that want scalar points fast and the (rare) events of other plugins in full.
+    internal EventFileReader(string path, EventFileReaderOptions? options, bool deferOtherPlugins)
+        : this(path, options)
+    {
+        _scalars = new ScalarEventDecoder { DeferOtherPlugins = deferOtherPlugins };
     }
 
     /// <summary>The event file.</summary>
@@ -52,6 +60,34 @@ public sealed class EventFileReader : IDisposable
     {
         record = TryReadNextEvent(out Event? evt) ? new EventRecord(Path, _records.LastRecordOffset, evt) : null;
         return record is not null;
+    }
+
+    /// <summary>
+    /// Reads the next event: its scalar points into <paramref name="scalars"/>, and the event
+    /// itself when it had to be parsed in full (with other plugins deferred: hparams, text).
+    /// </summary>
+    internal bool TryReadNextData(List<ScalarEvent> scalars, out Event? parsed)
+    {
+        parsed = null;
+        if (!TryReadPayload(out ReadOnlySpan<byte> payload))
+        {
+            return false;
+        }
+
+        if (_scalars.TryDecode(payload, scalars))
+        {
+            return true;
+        }
+
+        parsed = TryParse(payload, out string? error);
+        if (parsed is null)
+        {
+            Fail(EventFileProblem.Create(Path, _records.LastRecordOffset, EventFileProblemKind.InvalidEvent, error));
+            return false;
+        }
+
+        _scalars.AddParsed(parsed, scalars);
+        return true;
     }
 
     /// <summary>

@@ -26,6 +26,12 @@ internal sealed class ScalarEventDecoder
     private readonly List<TagEntry> _tags = [];
 
     /// <summary>
+    /// Whether values of other plugins (hparams, text, ...) make <see cref="TryDecode"/> answer
+    /// "not decoded", so that the caller parses those (rare) events fully and sees them.
+    /// </summary>
+    public bool DeferOtherPlugins { get; init; }
+
+    /// <summary>
     /// Decodes <paramref name="payload"/>, adding its scalar points to <paramref name="output"/>.
     /// Returns false, having added nothing, when the payload needs the full parser.
     /// </summary>
@@ -150,7 +156,7 @@ internal sealed class ScalarEventDecoder
 
         if (!hasTensor || !entry.IsScalar)
         {
-            return true; // another plugin's data: no scalar here
+            return !(DeferOtherPlugins && hasMetadata); // another plugin's data: no scalar here
         }
 
         if (!TryReadFloatTensor(tensor, out float number))

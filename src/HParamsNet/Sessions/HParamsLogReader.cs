@@ -38,6 +38,30 @@ public static class HParamsLogReader
         return null;
     }
 
+    /// <summary>Every experiment summary of the log directory, with its run (TensorBoard uses one; several are a problem).</summary>
+    /// <param name="logDir">The log directory.</param>
+    /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
+    public static IReadOnlyList<(string Run, Experiment Experiment)> ReadExperiments(string logDir, EventFileReaderOptions? options = null)
+    {
+        options ??= TensorBoardLike;
+        var found = new List<(string, Experiment)>();
+        foreach (RunDirectory run in LogDirectory.FindRuns(logDir))
+        {
+            foreach (Event evt in EventFileReader.ReadRunEvents(run.Path, options))
+            {
+                foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
+                {
+                    if (value.Tag == HParamsSummaries.ExperimentTag && HParamsSummaries.TryParse(value)?.Experiment is { } experiment)
+                    {
+                        found.Add((run.Name, experiment));
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Every session of the log directory, by run name.</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
@@ -45,26 +69,28 @@ public static class HParamsLogReader
     {
         options ??= TensorBoardLike;
         var runs = LogDirectory.FindRuns(logDir).Select(run => ReadRun(run, options)).ToList();
-        var sessions = runs.Where(r => r.Start is not null).ToList();
-        var result = new List<SessionRecord>(sessions.Count);
-        foreach (RunData session in sessions)
-        {
-            // A session's metrics live in its own run and in sub-runs that belong to no closer session.
-            var scalars = new Dictionary<(string, string), IReadOnlyList<ScalarPoint>>();
-            foreach (RunData run in runs)
-            {
-                string? group = GroupOf(session.Name, run.Name);
-                if (group is null || (group.Length > 0 && sessions.Any(s => s != session && GroupOf(s.Name, run.Name) is { } closer && closer.Length < group.Length)))
-                {
-                    continue;
-                }
+        var sessions = runs.Where(r => r.Start is not null).ToDictionary(r => r.Name, StringComparer.Ordinal);
 
-                foreach ((string tag, List<ScalarPoint> points) in run.Scalars)
-                {
-                    scalars[(group, tag)] = points;
-                }
+        // A run's metrics belong to its closest session: itself, or the nearest ancestor that is one
+        // (a session at the root run gets none from sub-directories, as in TensorBoard).
+        var scalarsBySession = sessions.Keys.ToDictionary(name => name, _ => new Dictionary<(string, string), IReadOnlyList<ScalarPoint>>(), StringComparer.Ordinal);
+        foreach (RunData run in runs)
+        {
+            if (ClosestSession(run.Name, sessions) is not string session)
+            {
+                continue;
             }
 
+            string group = run.Name == session ? string.Empty : run.Name[(session.Length + 1)..];
+            foreach ((string tag, List<ScalarPoint> points) in run.Scalars)
+            {
+                scalarsBySession[session][(group, tag)] = points;
+            }
+        }
+
+        var result = new List<SessionRecord>(sessions.Count);
+        foreach (RunData session in sessions.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
             SessionStartInfo start = session.Start!;
             result.Add(new SessionRecord(
                 session.Name,
@@ -74,7 +100,7 @@ public static class HParamsLogReader
                 session.End is not null,
                 start.StartTimeSecs,
                 session.End?.EndTimeSecs ?? 0,
-                scalars,
+                scalarsBySession[session.Name],
                 session.Texts));
         }
 
@@ -83,16 +109,24 @@ public static class HParamsLogReader
 
     private static readonly EventFileReaderOptions TensorBoardLike = new() { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
 
-    // The sub-run of 'run' relative to 'session' ("" for the session itself), or null if outside it.
-    private static string? GroupOf(string session, string run)
+    // The run itself if it is a session, else its nearest ancestor run that is one.
+    private static string? ClosestSession<T>(string run, Dictionary<string, T> sessions)
     {
-        if (run == session)
+        for (string? candidate = run; candidate is not null; candidate = Parent(candidate))
         {
-            return string.Empty;
+            if (sessions.ContainsKey(candidate))
+            {
+                return candidate == "." && run != "." ? null : candidate;
+            }
         }
 
-        string prefix = session == "." ? string.Empty : session + "/";
-        return session != "." && run.StartsWith(prefix, StringComparison.Ordinal) ? run[prefix.Length..] : null;
+        return null;
+    }
+
+    private static string? Parent(string run)
+    {
+        int slash = run.Replace('\\', '/').LastIndexOf('/');
+        return slash > 0 ? run[..slash] : null;
     }
 
     private static object FromProto(Value value) => value.KindCase switch
@@ -108,23 +142,24 @@ public static class HParamsLogReader
         var data = new RunData(run.Name);
         foreach (string file in EventFileNames.ListEventFiles(run.Path))
         {
-            var decoder = new ScalarEventDecoder();
+            // Scalars decoded on the wire; only hparams and text events are parsed in full.
+            using var reader = new EventFileReader(file, options, deferOtherPlugins: true);
             var points = new List<ScalarEvent>();
-            foreach (Event evt in EventFileReader.ReadEvents(file, options))
+            while (reader.TryReadNextData(points, out Event? evt))
             {
-                points.Clear();
-                decoder.AddParsed(evt, points);
                 foreach (ScalarEvent point in points)
                 {
                     (data.Scalars.TryGetValue(point.Tag, out List<ScalarPoint>? series) ? series : data.Scalars[point.Tag] = []).Add(new ScalarPoint(point.Step, point.Value, point.WallTime));
                 }
 
-                foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
+                points.Clear();
+                foreach (Summary.Types.Value value in evt?.Summary?.Value ?? [])
                 {
                     if (HParamsSummaries.TryParse(value) is { } plugin)
                     {
                         data.Start ??= plugin.SessionStartInfo; // the first one wins, as in TensorBoard
                         data.End ??= plugin.SessionEndInfo;
+                        data.ExperimentCount += plugin.Experiment is null ? 0 : 1;
                     }
                     else if (value.Metadata?.PluginData?.PluginName == TextPluginName && value.Tensor?.StringVal.Count > 0)
                     {
@@ -148,5 +183,7 @@ public static class HParamsLogReader
         public Dictionary<string, List<ScalarPoint>> Scalars { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Texts { get; } = new(StringComparer.Ordinal);
+
+        public int ExperimentCount { get; set; }
     }
 }

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text.Json;
+using HParamsNet.Cli.Rendering;
+
+namespace HParamsNet.Cli.Commands;
+
+/// <summary><c>hparams best LOGDIR --metric TAG [--minimize]</c>: the best configuration.</summary>
+internal static class BestCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Argument<string> logDir = LogDirArguments.One();
+        var selection = new RowSelection();
+        var json = new Option<bool>("--json") { Description = "Print the best row as JSON (for scripts)." };
+        var command = new Command("best", "The best session group by a metric's last value (mean over the group's sessions), as a table or JSON.\n\nExamples:\n  hparams best logs/hparam_tuning --metric accuracy\n  hparams best logs/study --metric loss --minimize --json")
+        {
+            logDir,
+            json,
+        };
+        selection.AddTo(command);
+        command.SetAction(parse =>
+        {
+            string dir = parse.GetValue(logDir)!;
+            if (!LogDirArguments.Check([dir], context.Error))
+            {
+                return LogDirArguments.BadInput;
+            }
+
+            if (selection.Apply(parse, [dir], context, requireMetric: true) is not { } selected)
+            {
+                return LogDirArguments.BadInput;
+            }
+
+            (string Group, string Tag) metric = selected.Chosen!.Value;
+            ComparisonRow? best = selected.Rows
+                .Where(r => r.Metrics.TryGetValue(metric, out MetricSummary? m) && !double.IsNaN(m.Last))
+                .OrderBy(r => selected.Minimize ? r.Metrics[metric].Last : -r.Metrics[metric].Last)
+                .FirstOrDefault();
+            if (best is null)
+            {
+                context.Error.WriteLine($"hparams: no session in '{dir}' reports '{Sheet.Label(metric)}'.");
+                return 1;
+            }
+
+            var sheet = new Sheet(selected.Table, [best], [metric]);
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(sheet.RowJson(best).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                sheet.WriteTable(context.Output);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+
+namespace HParamsNet.Cli.Commands;
+
+/// <summary>The LOGDIR arguments every command takes, and their checks.</summary>
+internal static class LogDirArguments
+{
+    /// <summary>Exit code for input that cannot be read.</summary>
+    public const int BadInput = 2;
+
+    public static Argument<string[]> Many() => new("LOGDIR")
+    {
+        Description = "TensorBoard log directories (what you pass to tensorboard --logdir).",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public static Argument<string> One() => new("LOGDIR")
+    {
+        Description = "A TensorBoard log directory (what you pass to tensorboard --logdir).",
+    };
+
+    /// <summary>Writes a message and returns false for a path that is not a readable log directory.</summary>
+    public static bool Check(IEnumerable<string> logDirs, TextWriter error)
+    {
+        foreach (string logDir in logDirs)
+        {
+            string? problem = Problem(logDir);
+            if (problem is not null)
+            {
+                error.WriteLine($"hparams: {problem}");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? Problem(string logDir)
+    {
+        if (File.Exists(logDir))
+        {
+            return EventFileNames.IsEventFile(logDir)
+                ? $"'{logDir}' is an event file; pass the directory that holds the runs (TensorBoard's --logdir), e.g. '{Path.GetDirectoryName(Path.GetFullPath(logDir))}'."
+                : $"'{logDir}' is a file, not a log directory. Pass the directory you give tensorboard --logdir.";
+        }
+
+        if (!Directory.Exists(logDir))
+        {
+            return $"log directory '{logDir}' does not exist.";
+        }
+
+        return LogDirectory.FindRuns(logDir).Count == 0
+            ? $"'{logDir}' holds no TensorBoard event files (no file name contains 'tfevents'): nothing to read. Check the path."
+            : null;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using HParamsNet.Cli.Rendering;
+using Spectre.Console;
+
+namespace HParamsNet.Cli.Commands;
+
+/// <summary><c>hparams ls LOGDIR...</c>: what each log directory holds.</summary>
+internal static class LsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Argument<string[]> logDirs = LogDirArguments.Many();
+        var command = new Command("ls", "List experiments and sessions: hparams and metrics declared, sessions and groups, statuses, time span.\n\nExample:\n  hparams ls logs/hparam_tuning logs/grid_search_cv")
+        {
+            logDirs,
+        };
+        command.SetAction(parse =>
+        {
+            string[] dirs = parse.GetValue(logDirs) ?? [];
+            if (!LogDirArguments.Check(dirs, context.Error))
+            {
+                return LogDirArguments.BadInput;
+            }
+
+            IAnsiConsole console = Terminal.Over(context.Output);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("logdir", "runs", "experiment", "sessions", "groups", "statuses", "from", "to");
+            foreach (string dir in dirs)
+            {
+                var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+                var experiment = HParamsLogReader.ReadExperiment(dir, options);
+                var sessions = HParamsLogReader.ReadSessions(dir, options);
+                string declared = experiment is null ? "(inferred)" : $"{experiment.HparamInfos.Count} hparams, {experiment.MetricInfos.Count} metrics";
+                string statuses = string.Join(", ", sessions.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
+                table.AddRow(
+                    new Text(dir),
+                    new Text(LogDirectory.FindRuns(dir).Count.ToString(CultureInfo.InvariantCulture)),
+                    new Text(declared),
+                    new Text(sessions.Count.ToString(CultureInfo.InvariantCulture)),
+                    new Text(sessions.Select(s => s.GroupName).Distinct().Count().ToString(CultureInfo.InvariantCulture)),
+                    new Text(statuses),
+                    new Text(sessions.Count == 0 ? string.Empty : Time(sessions.Min(s => s.StartTime))),
+                    new Text(sessions.Count == 0 ? string.Empty : Time(sessions.Max(s => Math.Max(s.StartTime, s.EndTime)))));
+            }
+
+            console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Time(double unixSeconds) =>
+        DateTimeOffset.UnixEpoch.AddSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using HParamsNet.Cli.Rendering;
+
+namespace HParamsNet.Cli.Commands;
+
+/// <summary>The options that choose and order rows: --metric, --where, --sort, --top, --minimize/--maximize, --sessions.</summary>
+internal sealed class RowSelection
+{
+    public Option<string?> Metric { get; } = new("--metric") { Description = "The metric to sort by and choose the best with: its tag, or group/tag (e.g. validation/epoch_accuracy). Only this metric's columns are shown." };
+
+    public Option<string[]> Where { get; } = new("--where") { Description = "Keep rows whose hparam has this value, e.g. --where optimizer=adam (repeatable; all must hold).", AllowMultipleArgumentsPerToken = false };
+
+    public Option<bool> Sort { get; } = new("--sort") { Description = "Sort rows best first by the metric's last value (mean over a group's sessions)." };
+
+    public Option<int?> Top { get; } = new("--top") { Description = "Show only the first N rows (after sorting)." };
+
+    public Option<bool> Minimize { get; } = new("--minimize") { Description = "Lower is better for the metric (default: guessed from its name: loss, error, mae, mse are minimised)." };
+
+    public Option<bool> Maximize { get; } = new("--maximize") { Description = "Higher is better for the metric." };
+
+    public Option<bool> BySession { get; } = new("--sessions") { Description = "One row per session instead of per session group (cross-validation folds)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Metric, Where, Sort, Top, Minimize, Maximize, BySession })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Loads, filters and orders; null (with a message) when the input is wrong.</summary>
+    public (ComparisonTable Table, List<ComparisonRow> Rows, List<(string Group, string Tag)> Metrics, (string Group, string Tag)? Chosen, bool Minimize)? Apply(ParseResult parse, IReadOnlyList<string> logDirs, CliContext context, bool requireMetric)
+    {
+        string? metricName = parse.GetValue(Metric);
+        bool? minimize = parse.GetValue(Minimize) ? true : parse.GetValue(Maximize) ? false : null;
+        Func<string, bool> direction = tag => metricName is not null && minimize is bool forced && MatchesTag(metricName, tag) ? forced : ComparisonTable.LowerIsBetter(tag);
+        var problems = new List<EventFileProblem>();
+        var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile, ProblemReported = problems.Add };
+        ComparisonTable table = ComparisonTable.Load(logDirs, parse.GetValue(BySession), direction, options);
+        foreach (EventFileProblem problem in problems.Where(p => p.IsCorruption))
+        {
+            context.Error.WriteLine($"hparams: warning: {problem.Message}");
+        }
+
+        var metrics = table.Metrics.ToList();
+        (string Group, string Tag)? chosen = null;
+        if (metricName is not null)
+        {
+            int at = metrics.FindIndex(m => Sheet.Label(m) == metricName);
+            at = at >= 0 ? at : metrics.FindIndex(m => m.Tag == metricName);
+            if (at < 0)
+            {
+                context.Error.WriteLine($"hparams: no metric '{metricName}' in {string.Join(", ", logDirs)}; metrics: {string.Join(", ", metrics.Select(Sheet.Label))}.");
+                return null;
+            }
+
+            chosen = metrics[at];
+            metrics = [chosen.Value];
+        }
+        else if (requireMetric)
+        {
+            context.Error.WriteLine($"hparams: say which metric with --metric; metrics: {string.Join(", ", metrics.Select(Sheet.Label))}.");
+            return null;
+        }
+
+        var rows = table.Rows.ToList();
+        foreach (string condition in parse.GetValue(Where) ?? [])
+        {
+            int equals = condition.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                context.Error.WriteLine($"hparams: --where '{condition}' is not of the form name=value.");
+                return null;
+            }
+
+            string name = condition[..equals];
+            string wanted = condition[(equals + 1)..];
+            if (!table.HParamNames.Contains(name))
+            {
+                context.Error.WriteLine($"hparams: --where names hparam '{name}', which no session has; hparams: {string.Join(", ", table.HParamNames)}.");
+                return null;
+            }
+
+            rows = rows.Where(r => r.HParams.TryGetValue(name, out object? value) && Matches(value, wanted)).ToList();
+        }
+
+        (string Group, string Tag) sortBy = chosen ?? metrics.FirstOrDefault();
+        bool lower = sortBy != default && direction(sortBy.Tag);
+        if (parse.GetValue(Sort) && sortBy != default)
+        {
+            rows = [.. rows.OrderBy(r => r.Metrics.TryGetValue(sortBy, out MetricSummary? m) && !double.IsNaN(m.Last) ? (lower ? m.Last : -m.Last) : double.PositiveInfinity)];
+        }
+
+        if (parse.GetValue(Top) is int top)
+        {
+            rows = [.. rows.Take(Math.Max(top, 0))];
+        }
+
+        return (table, rows, metrics, chosen, lower);
+    }
+
+    private static bool MatchesTag(string metricName, string tag) => metricName == tag || metricName.EndsWith("/" + tag, StringComparison.Ordinal);
+
+    private static bool Matches(object value, string wanted) => value switch
+    {
+        double d => double.TryParse(wanted, NumberStyles.Float, CultureInfo.InvariantCulture, out double w) && d.Equals(w),
+        bool b => bool.TryParse(wanted, out bool w) && b == w,
+        _ => string.Equals(Convert.ToString(value, CultureInfo.InvariantCulture), wanted, StringComparison.Ordinal),
+    };
+}

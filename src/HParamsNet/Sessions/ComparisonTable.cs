@@ -1,0 +1,142 @@
+using HParamsNet.Protos.HParams;
+
+namespace HParamsNet;
+
+/// <summary>A metric's summary for one row of a comparison (a session, or a session group).</summary>
+/// <param name="Last">The last value (for a group: the mean of its sessions' last values, as TensorBoard's AVG shows).</param>
+/// <param name="LastStep">The step of the last value (for a group: of its first session).</param>
+/// <param name="Best">The best value over all steps (and sessions), by the metric's direction.</param>
+/// <param name="BestStep">The step of the best value.</param>
+/// <param name="Std">Population standard deviation of the sessions' last values (0 for one session).</param>
+/// <param name="Sessions">Sessions that report the metric.</param>
+public sealed record MetricSummary(double Last, long LastStep, double Best, long BestStep, double Std, int Sessions);
+
+/// <summary>One row of a comparison: a session group (or one session) of one log directory.</summary>
+/// <param name="LogDir">The log directory it came from.</param>
+/// <param name="Name">The group's (or session's) name.</param>
+/// <param name="HParams">Values by hparam name (of the group's first session, as TensorBoard takes them).</param>
+/// <param name="Sessions">The sessions in the row.</param>
+/// <param name="Status">The common status, or "mixed" with the counts.</param>
+/// <param name="Metrics">Summaries by metric (group, tag); missing when no session reports it.</param>
+public sealed record ComparisonRow(
+    string LogDir,
+    string Name,
+    IReadOnlyDictionary<string, object> HParams,
+    IReadOnlyList<SessionRecord> Sessions,
+    string Status,
+    IReadOnlyDictionary<(string Group, string Tag), MetricSummary> Metrics);
+
+/// <summary>
+/// The data of TensorBoard's HParams table for one or more log directories, with what the table
+/// lacks: best values (not only the last), the step of the best, and the spread across a group's
+/// sessions. Columns from several log directories are aligned by hparam name and metric.
+/// </summary>
+public sealed class ComparisonTable
+{
+    private ComparisonTable(IReadOnlyList<string> hparams, IReadOnlyList<(string Group, string Tag)> metrics, IReadOnlyList<ComparisonRow> rows)
+    {
+        HParamNames = hparams;
+        Metrics = metrics;
+        Rows = rows;
+    }
+
+    /// <summary>Hparam columns: the experiments' order, then any others the sessions have.</summary>
+    public IReadOnlyList<string> HParamNames { get; }
+
+    /// <summary>Metric columns: the experiments' metrics or, without an experiment, every scalar series of the sessions (as TensorBoard infers them).</summary>
+    public IReadOnlyList<(string Group, string Tag)> Metrics { get; }
+
+    /// <summary>The rows, in log-directory then name order.</summary>
+    public IReadOnlyList<ComparisonRow> Rows { get; }
+
+    /// <summary>Whether lower is better for a metric: its tag names a loss or an error.</summary>
+    public static bool LowerIsBetter(string tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        string lower = tag.ToLowerInvariant();
+        return lower.Contains("loss", StringComparison.Ordinal) || lower.Contains("error", StringComparison.Ordinal)
+            || lower.EndsWith("mae", StringComparison.Ordinal) || lower.EndsWith("mse", StringComparison.Ordinal) || lower.Contains("regret", StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads the log directories and builds the table.</summary>
+    /// <param name="logDirs">Log directories.</param>
+    /// <param name="bySession">One row per session instead of per session group.</param>
+    /// <param name="lowerIsBetter">Direction per metric tag; <see cref="LowerIsBetter"/> when <see langword="null"/>.</param>
+    /// <param name="options">Reader options (problems are reported through them).</param>
+    public static ComparisonTable Load(IEnumerable<string> logDirs, bool bySession = false, Func<string, bool>? lowerIsBetter = null, EventFileReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(logDirs);
+        lowerIsBetter ??= LowerIsBetter;
+        var hparams = new List<string>();
+        var metrics = new List<(string, string)>();
+        var rows = new List<ComparisonRow>();
+        foreach (string logDir in logDirs)
+        {
+            Experiment? experiment = HParamsLogReader.ReadExperiment(logDir, options);
+            IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir, options);
+            IEnumerable<string> names = experiment?.HparamInfos.Select(h => h.Name) ?? [];
+            AddNew(hparams, names.Concat(sessions.SelectMany(s => s.HParams.Keys).Distinct().Order(StringComparer.Ordinal)));
+            IEnumerable<(string, string)> declared = experiment?.MetricInfos.Select(m => (m.Name.Group, m.Name.Tag))
+                ?? sessions.SelectMany(s => s.Scalars.Keys).Distinct().OrderBy(k => k.Tag, StringComparer.Ordinal).ThenBy(k => k.Group, StringComparer.Ordinal);
+            var logMetrics = declared.ToList();
+            AddNew(metrics, logMetrics);
+
+            IEnumerable<IGrouping<string, SessionRecord>> groups = bySession
+                ? sessions.GroupBy(s => s.Name)
+                : sessions.GroupBy(s => s.GroupName);
+            foreach (IGrouping<string, SessionRecord> group in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var members = group.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+                var summaries = new Dictionary<(string, string), MetricSummary>();
+                foreach ((string metricGroup, string tag) in logMetrics)
+                {
+                    if (Summarize(members, metricGroup, tag, lowerIsBetter(tag)) is { } summary)
+                    {
+                        summaries[(metricGroup, tag)] = summary;
+                    }
+                }
+
+                rows.Add(new ComparisonRow(logDir, group.Key, members[0].HParams, members, StatusOf(members), summaries));
+            }
+        }
+
+        return new ComparisonTable(hparams, metrics, rows);
+    }
+
+    private static MetricSummary? Summarize(List<SessionRecord> sessions, string group, string tag, bool minimize)
+    {
+        var series = sessions.Select(s => s.Scalars.TryGetValue((group, tag), out IReadOnlyList<ScalarPoint>? points) ? points : null)
+            .Where(p => p is { Count: > 0 }).Select(p => p!).ToList();
+        if (series.Count == 0)
+        {
+            return null;
+        }
+
+        var lasts = series.Select(p => p[^1].Value).ToList();
+        double mean = lasts.Average();
+        double std = Math.Sqrt(lasts.Average(v => (v - mean) * (v - mean)));
+        ScalarPoint best = series.SelectMany(p => p).Where(p => !double.IsNaN(p.Value))
+            .DefaultIfEmpty(series[0][^1])
+            .Aggregate((a, b) => (minimize ? b.Value < a.Value : b.Value > a.Value) ? b : a);
+        return new MetricSummary(mean, series[0][^1].Step, best.Value, best.Step, std, series.Count);
+    }
+
+    private static string StatusOf(List<SessionRecord> sessions)
+    {
+        var counts = sessions.GroupBy(s => s.Status).OrderBy(g => g.Key).ToList();
+        return counts.Count == 1
+            ? counts[0].Key.ToString()
+            : "mixed (" + string.Join(", ", counts.Select(c => $"{c.Count()} {c.Key}")) + ")";
+    }
+
+    private static void AddNew<T>(List<T> target, IEnumerable<T> items)
+    {
+        foreach (T item in items)
+        {
+            if (!target.Contains(item))
+            {
+                target.Add(item);
+            }
+        }
+    }
+}
