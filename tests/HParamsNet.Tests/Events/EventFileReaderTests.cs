@@ -1,6 +1,7 @@
 using HParamsNet;
 using HParamsNet.Protos;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 
 namespace HParamsNet.Tests.Events;
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using HParamsNet;
 using HParamsNet.Protos;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HParamsNet.Tests.Events;

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using HParamsNet.Protos;
 using HParamsNet.Protos.HParams;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 
 namespace HParamsNet.Tests.Summaries;
 

@@ -2,6 +2,7 @@ using HParamsNet;
 using HParamsNet.Protos;
 using HParamsNet.Protos.HParams;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HParamsNet.Tests.Summaries;

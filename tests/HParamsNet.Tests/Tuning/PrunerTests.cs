@@ -85,7 +85,7 @@ public class PrunerTests
     [Test]
     public async Task A_pruned_trial_is_recorded_as_such_in_the_log_directory()
     {
-        using var dir = new Support.TempDirectory();
+        using var dir = new Common.TempDirectory();
         var options = new TunerOptions
         {
             LogDir = dir.Path,

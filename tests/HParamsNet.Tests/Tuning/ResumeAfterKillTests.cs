@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HParamsNet;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 using HParamsNet.TestStudy;
 
 namespace HParamsNet.Tests.Tuning;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HParamsNet;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 using HParamsNet.TestStudy;
 
 namespace HParamsNet.Tests.Tuning;

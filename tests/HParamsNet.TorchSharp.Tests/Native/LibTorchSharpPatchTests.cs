@@ -1,3 +1,4 @@
+using HParamsNet.Tests.Common;
 using System.Reflection;
 using HParamsNet.TorchSharp.Native;
 

@@ -1,3 +1,4 @@
+using HParamsNet.Tests.Common;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;

@@ -5,31 +5,19 @@ namespace HParamsNet;
 /// cut into k consecutive folds whose sizes differ by at most one (the first <c>rows % k</c> folds
 /// one larger).
 /// </summary>
-public sealed class KFold : ICrossValidator
+public sealed class KFold : FoldSplitter
 {
     /// <summary>Creates the splitter.</summary>
     /// <param name="folds">How many folds; at least 2.</param>
     /// <param name="shuffle">Whether to shuffle rows before cutting.</param>
     /// <param name="seed">Seed of the shuffle.</param>
     public KFold(int folds = 5, bool shuffle = false, int seed = 0)
+        : base(folds, shuffle, seed)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
-        Folds = folds;
-        Shuffle = shuffle;
-        Seed = seed;
     }
 
     /// <inheritdoc/>
-    public int Folds { get; }
-
-    /// <summary>Whether rows are shuffled first.</summary>
-    public bool Shuffle { get; }
-
-    /// <summary>Seed of the shuffle.</summary>
-    public int Seed { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<CrossValidationFold> Split(int rows, IReadOnlyList<int>? labels = null)
+    public override IReadOnlyList<CrossValidationFold> Split(int rows, IReadOnlyList<int>? labels = null)
     {
         if (rows < Folds)
         {

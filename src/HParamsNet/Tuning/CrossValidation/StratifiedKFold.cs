@@ -5,31 +5,19 @@ namespace HParamsNet;
 /// the whole data. Each class's rows (shuffled with the seed, if asked) are dealt to the folds in
 /// turn, continuing where the previous class stopped, so fold sizes differ by at most one.
 /// </summary>
-public sealed class StratifiedKFold : ICrossValidator
+public sealed class StratifiedKFold : FoldSplitter
 {
     /// <summary>Creates the splitter.</summary>
     /// <param name="folds">How many folds; at least 2.</param>
     /// <param name="shuffle">Whether to shuffle each class's rows first.</param>
     /// <param name="seed">Seed of the shuffle.</param>
     public StratifiedKFold(int folds = 5, bool shuffle = false, int seed = 0)
+        : base(folds, shuffle, seed)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
-        Folds = folds;
-        Shuffle = shuffle;
-        Seed = seed;
     }
 
     /// <inheritdoc/>
-    public int Folds { get; }
-
-    /// <summary>Whether rows are shuffled first.</summary>
-    public bool Shuffle { get; }
-
-    /// <summary>Seed of the shuffle.</summary>
-    public int Seed { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<CrossValidationFold> Split(int rows, IReadOnlyList<int>? labels)
+    public override IReadOnlyList<CrossValidationFold> Split(int rows, IReadOnlyList<int>? labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Count != rows)

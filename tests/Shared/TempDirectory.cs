@@ -1,11 +1,11 @@
-namespace HParamsNet.TorchSharp.Tests;
+namespace HParamsNet.Tests.Common;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hparamsnet-torch-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hparamsnet-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
@@ -21,7 +21,7 @@ public sealed class TempDirectory : IDisposable
         }
         catch (IOException)
         {
-            // Best effort.
+            // Best effort: a test that failed may still hold a file open.
         }
     }
 }
