@@ -29,6 +29,7 @@ internal static class SamplerSuite
             ("tpe", _ => new TpeSearch()),
             ("tpe_independent", _ => new TpeSearch(new TpeOptions { Multivariate = false })),
             ("genetic", _ => new GeneticSearch()),
+            ("gp", _ => new GpSearch()),
         };
 
         var at100 = new JsonObject();

@@ -1,0 +1,220 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Bayesian optimisation with a Gaussian process: inputs in the unit cube (log scale where the
+/// domain asks for it; strings and bools one-hot with one shared length scale per hparam), targets
+/// standardised, a Matérn-5/2 ARD kernel plus noise whose hyperparameters maximise the marginal
+/// likelihood under weak priors (L-BFGS, warm-started from the previous fit and from a default),
+/// and the next point by log expected improvement: quasi-random candidates and points near the best
+/// trials, refined coordinate by coordinate (integer, ordinal and categorical coordinates moved on
+/// their own grids). Quasi-random (Halton) start; running trials count as the worst result so far
+/// (constant liar); failed trials are ignored.
+/// </summary>
+/// <remarks>
+/// The model costs O(n³) in the trials used: past <see cref="GpOptions.MaxTrainingPoints"/> it fits
+/// the best half of that many trials and a random half of the rest.
+/// </remarks>
+public sealed class GpSearch : SearchStrategy
+{
+    private readonly RandomSearch _fallback = new();
+    private SpaceEncoding? _encoding;
+    private double[]? _lastTheta;
+    private int _fits;
+
+    /// <summary>Creates the strategy.</summary>
+    /// <param name="options">Options; the defaults when <see langword="null"/>.</param>
+    public GpSearch(GpOptions? options = null)
+    {
+        Options = options ?? new GpOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public GpOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<HParam, object>? Propose(StrategyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        SpaceEncoding encoding = _encoding is { } cached && ReferenceEquals(cached.Space, context.Space) ? cached : _encoding = new SpaceEncoding(context.Space);
+        var cube = new UnitCube(encoding);
+        var points = new List<double[]>();
+        var losses = new List<double>();
+        foreach (FrozenTrial trial in context.Trials)
+        {
+            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Encode(trial.HParams) is double[] encoded)
+            {
+                points.Add(cube.ToUnit(encoded));
+                losses.Add(context.Objective.Direction == StudyDirection.Minimize ? trial.Value : -trial.Value);
+            }
+        }
+
+        int startup = Options.StartupTrials ?? Math.Clamp(2 * cube.GroupCount, 5, 20);
+        if (points.Count < startup)
+        {
+            return encoding.Decode(cube.FromUnit(Startup(cube, context, points)));
+        }
+
+        Subsample(points, losses, context.Random);
+        double worst = losses.Max();
+        foreach (IReadOnlyDictionary<string, object> running in context.Running)
+        {
+            if (encoding.Encode(running) is double[] encoded)
+            {
+                points.Add(cube.ToUnit(encoded));
+                losses.Add(worst); // constant liar: a running trial is assumed to do as badly as the worst
+            }
+        }
+
+        double mean = losses.Average();
+        double std = Math.Sqrt(losses.Average(l => (l - mean) * (l - mean)));
+        std = std > 1e-12 ? std : 1;
+        double[] y = losses.Select(l => (l - mean) / std).ToArray();
+        double[][] x = [.. points];
+        double[] theta = FitHyperparameters(x, y, cube.Groups, cube.GroupCount);
+        GaussianProcess? gp = GaussianProcess.Fit(x, y, theta, cube.Groups);
+        if (gp is null)
+        {
+            // Even with jitter the kernel matrix is not positive definite: propose at random rather than stall.
+            return _fallback.Propose(context);
+        }
+
+        double best = y.Take(y.Length - context.Running.Count).Min();
+        double[] proposal = MaximiseAcquisition(gp, cube, x, y, best, context.Random);
+        return encoding.Decode(cube.FromUnit(proposal));
+    }
+
+    private double[] FitHyperparameters(double[][] x, double[] y, int[] groups, int groupCount)
+    {
+        var defaultTheta = new double[groupCount + 2];
+        Array.Fill(defaultTheta, Math.Log(0.5), 0, groupCount);
+        defaultTheta[groupCount] = 0;                // s² = 1 (standardised targets)
+        defaultTheta[groupCount + 1] = Math.Log(1e-3);
+        // Warm start from the previous fit; from the default too at first and every tenth fit, so a
+        // poor basin is left behind (two starts cost twice as much, and the fit dominates the cost).
+        var starts = new List<double[]>();
+        if (_lastTheta is { } last && last.Length == defaultTheta.Length)
+        {
+            starts.Add(last);
+        }
+
+        if (starts.Count == 0 || ++_fits % 10 == 0)
+        {
+            starts.Add(defaultTheta);
+        }
+
+        double[] best = defaultTheta;
+        double bestValue = double.PositiveInfinity;
+        IObjectiveFunction objective = ObjectiveFunction.Gradient(v =>
+        {
+            double[] theta = Clamp(v.ToArray());
+            (double value, double[] gradient) = GaussianProcess.NegativeLogPosterior(x, y, theta, groups);
+            return (double.IsFinite(value) ? value : 1e10, Vector<double>.Build.DenseOfArray(gradient));
+        });
+        foreach (double[] start in starts)
+        {
+            double[] found = start;
+            try
+            {
+                var minimizer = new LimitedMemoryBfgsMinimizer(1e-5, 1e-6, 1e-7, memory: 7, maximumIterations: Options.MaxLikelihoodIterations);
+                found = Clamp(minimizer.FindMinimum(objective, Vector<double>.Build.DenseOfArray(start)).MinimizingPoint.ToArray());
+            }
+            catch (Exception e) when (e is MaximumIterationsException or OptimizationException or ArgumentException)
+            {
+                // Not converged (or a line search failed): keep the best point the search reached.
+                found = Clamp(objective.Point?.ToArray() ?? start);
+            }
+
+            double value = GaussianProcess.NegativeLogPosterior(x, y, found, groups).Value;
+            if (value < bestValue)
+            {
+                bestValue = value;
+                best = found;
+            }
+        }
+
+        _lastTheta = best;
+        return best;
+    }
+
+    private static double[] Clamp(double[] theta)
+    {
+        for (int i = 0; i < theta.Length - 2; i++)
+        {
+            theta[i] = Math.Clamp(theta[i], Math.Log(1e-3), Math.Log(30));
+        }
+
+        theta[^2] = Math.Clamp(theta[^2], Math.Log(1e-3), Math.Log(100));
+        theta[^1] = Math.Clamp(theta[^1], Math.Log(1e-6), Math.Log(1));
+        return theta;
+    }
+
+    private double[] MaximiseAcquisition(GaussianProcess gp, UnitCube cube, double[][] x, double[] y, double best, Random random)
+    {
+        double Score(double[] point) { (double m, double v) = gp.Predict(point); return LogExpectedImprovement.Compute(m, Math.Sqrt(v), best); }
+
+        var candidates = new List<double[]>(Options.Candidates + 64);
+        var shift = Enumerable.Range(0, cube.Columns).Select(_ => random.NextDouble()).ToArray();
+        for (int i = 0; i < Options.Candidates; i++)
+        {
+            candidates.Add(cube.Snap(Halton.Point(i + 1, cube.Columns, shift)));
+        }
+
+        // Near the best trials: Gaussian steps around each of the five best points.
+        foreach (int index in Enumerable.Range(0, y.Length).OrderBy(i => y[i]).Take(5))
+        {
+            for (int k = 0; k < 12; k++)
+            {
+                candidates.Add(cube.Snap(x[index].Select(v => Math.Clamp(v + (0.05 * Normal.Gaussian(random)), 0, 1)).ToArray()));
+            }
+        }
+
+        var scored = candidates.Select(c => (Point: c, Score: Score(c))).OrderByDescending(c => c.Score).Take(3).ToList();
+        (double[] Point, double Score) winner = scored[0];
+        foreach ((double[] start, double startScore) in scored)
+        {
+            (double[] refined, double refinedScore) = cube.Refine(start, startScore, Score);
+            if (refinedScore > winner.Score)
+            {
+                winner = (refined, refinedScore);
+            }
+        }
+
+        return winner.Point;
+    }
+
+    private static double[] Startup(UnitCube cube, StrategyContext context, List<double[]> points)
+    {
+        // A Halton sequence shifted by the first trial's point, so that seeds differ.
+        if (points.Count == 0)
+        {
+            return cube.Snap(Enumerable.Range(0, cube.Columns).Select(_ => context.Random.NextDouble()).ToArray());
+        }
+
+        return cube.Snap(Halton.Point(context.TrialNumber, cube.Columns, points[0]));
+    }
+
+    private void Subsample(List<double[]> points, List<double> losses, Random random)
+    {
+        int max = Options.MaxTrainingPoints;
+        if (points.Count <= max)
+        {
+            return;
+        }
+
+        var order = Enumerable.Range(0, points.Count).OrderBy(i => losses[i]).ToList();
+        var keep = order.Take(max / 2).ToList();
+        var rest = order.Skip(max / 2).ToArray();
+        random.Shuffle(rest);
+        keep.AddRange(rest.Take(max - keep.Count));
+        var keptPoints = keep.Select(i => points[i]).ToList();
+        var keptLosses = keep.Select(i => losses[i]).ToList();
+        points.Clear();
+        points.AddRange(keptPoints);
+        losses.Clear();
+        losses.AddRange(keptLosses);
+    }
+}
