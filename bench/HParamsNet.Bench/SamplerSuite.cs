@@ -30,6 +30,7 @@ internal static class SamplerSuite
             ("tpe_independent", _ => new TpeSearch(new TpeOptions { Multivariate = false })),
             ("genetic", _ => new GeneticSearch()),
             ("gp", _ => new GpSearch()),
+            ("auto", _ => new AutoSearch()),
         };
 
         var at100 = new JsonObject();

@@ -25,8 +25,8 @@ public sealed record TunerOptions
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
 
     /// <summary>How configurations are chosen.</summary>
-    /// <value>Default: <see cref="TpeSearch"/> (random for its first 10 trials), as in Optuna; the sampler suite in docs/benchmarks.md shows why.</value>
-    public SearchStrategy Strategy { get; init; } = new TpeSearch();
+    /// <value>Default: <see cref="AutoSearch"/>: a Gaussian process up to 200 trials, TPE beyond (docs/benchmarks.md has the data).</value>
+    public SearchStrategy Strategy { get; init; } = new AutoSearch();
 
     /// <summary>When running trials stop early.</summary>
     /// <value>Default: <see cref="NoPruner"/>.</value>

@@ -6,7 +6,7 @@ namespace HParamsNet.Tests.Tuning;
 [TestFixtureSource(nameof(Strategies))]
 public class ModelBasedStrategyTests(string name)
 {
-    public static readonly string[] Strategies = ["tpe", "tpe-independent", "genetic"];
+    public static readonly string[] Strategies = ["tpe", "tpe-independent", "genetic", "gp"];
 
     private static readonly HParam[] Space =
     [
@@ -23,6 +23,7 @@ public class ModelBasedStrategyTests(string name)
     {
         "tpe" => new TpeSearch(),
         "tpe-independent" => new TpeSearch(new TpeOptions { Multivariate = false }),
+        "gp" => new GpSearch(new GpOptions { Candidates = 128, MaxLikelihoodIterations = 15 }),
         _ => new GeneticSearch(new GeneticOptions { PopulationSize = 10 }),
     };
 
@@ -62,6 +63,24 @@ public class ModelBasedStrategyTests(string name)
         var again = Run(Create(), Space, Noisy, 40, seed: 3).Select(t => string.Join(",", t.HParams.Values));
 
         Assert.That(again, Is.EqualTo(first));
+    }
+
+    [Test]
+    public void Parallel_proposals_are_distinct()
+    {
+        // Four workers ask at once: each sees the others' configurations as running.
+        HParam[] bowl = [new("a", new RealInterval(-5, 5)), new("b", new RealInterval(-5, 5))];
+        var minimize = new Objective(new Metric("loss"), StudyDirection.Minimize);
+        SearchStrategy strategy = Create();
+        List<FrozenTrial> history = Run(strategy, bowl, c => bowl.Sum(h => Math.Pow(HParamValues.ToDouble(c[h]) - 1, 2)), 25, seed: 2);
+        var running = new List<IReadOnlyDictionary<string, object>>();
+        for (int worker = 0; worker < 4; worker++)
+        {
+            var proposal = strategy.Propose(new StrategyContext(bowl, minimize, 26 + worker, history, running, TrialRandom.For(2, 26 + worker)))!;
+            running.Add(proposal.ToDictionary(p => p.Key.Name, p => p.Key.Validate(p.Value)));
+        }
+
+        Assert.That(running.Select(r => $"{r["a"]}/{r["b"]}"), Is.Unique);
     }
 
     [Test]

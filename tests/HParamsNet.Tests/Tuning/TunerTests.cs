@@ -275,7 +275,7 @@ public class TunerTests
     public void Options_that_cannot_work_are_named()
     {
         Assert.That(Assert.Throws<ArgumentException>(() => _ = new Tuner(new TunerOptions { LogDir = "x", Space = [new HParam("lr", new RealInterval(0, 1))], Objective = Maximize }))!.Message,
-            Does.Contain("TpeSearch can propose without end: set MaxTrials or Timeout"));
+            Does.Contain("AutoSearch can propose without end: set MaxTrials or Timeout"));
         Assert.That(Assert.Throws<ArgumentException>(() => _ = new Tuner(new TunerOptions { LogDir = "x", Space = [], Objective = Maximize, MaxTrials = 1 }))!.Message,
             Does.Contain("search space is empty"));
     }

@@ -7,12 +7,12 @@ public sealed record GpOptions
     public int? StartupTrials { get; init; }
 
     /// <summary>Quasi-random candidates scored per proposal, before local refinement.</summary>
-    /// <value>Default: 512.</value>
-    public int Candidates { get; init; } = 512;
+    /// <value>Default: 384.</value>
+    public int Candidates { get; init; } = 384;
 
     /// <summary>L-BFGS iterations per start when fitting the kernel hyperparameters.</summary>
-    /// <value>Default: 30.</value>
-    public int MaxLikelihoodIterations { get; init; } = 30;
+    /// <value>Default: 20.</value>
+    public int MaxLikelihoodIterations { get; init; } = 20;
 
     /// <summary>Trials the model is fitted on at most (its cost grows as the cube of this).</summary>
     /// <value>Default: 200.</value>

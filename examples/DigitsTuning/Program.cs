@@ -1,7 +1,7 @@
-// Bayesian optimisation with early stopping against random search, same budget, same data: the
-// digits MLP tuned by TPE with a median pruner (bad trials stop after a few epochs), then by
-// random search without pruning. Two studies, each a TensorBoard log directory; the summary
-// compares the best validation accuracy each found and the epochs each spent.
+// Tuning the digits MLP with the tuner's automatic default (a Gaussian process for a budget this
+// size) and a median pruner (bad trials stop after a few epochs), then with random search at the
+// same budget and no pruning. Two studies, each a TensorBoard log directory; the summary compares
+// the best validation accuracy each found and the epochs each spent.
 using HParamsNet;
 using HParamsNet.Examples;
 using HParamsNet.TorchSharp.Data;
@@ -10,7 +10,7 @@ using HParamsNet.TorchSharp.Training;
 
 const int Budget = 24;
 const int Epochs = 12;
-string root = ExampleLogDirectory.Prepare(args, "tpe_vs_random");
+string root = ExampleLogDirectory.Prepare(args, "digits_tuning");
 
 var learningRate = new HParam("learning_rate", new RealInterval(1e-4, 1e-1) { Log = true });
 var units = new HParam("num_units", new Discrete(8, 16, 32, 64, 128));
@@ -58,12 +58,12 @@ async Task<(StudyResult Result, int EpochsRun)> Study(string name, SearchStrateg
     return (result, epochsRun);
 }
 
-var tpe = await Study("tpe_median_pruner", new TpeSearch(new TpeOptions { StartupTrials = 8 }), new MedianPruner(startupTrials: 4, warmupSteps: 2));
+var tuned = await Study("auto_median_pruner", new AutoSearch(), new MedianPruner(startupTrials: 4, warmupSteps: 2));
 var random = await Study("random", new RandomSearch(), new NoPruner());
 
 Console.WriteLine();
 Console.WriteLine($"Same budget: {Budget} trials of up to {Epochs} epochs each.");
-foreach ((string name, (StudyResult result, int epochs)) in new[] { ("TPE + median pruner", tpe), ("random search", random) })
+foreach ((string name, (StudyResult result, int epochs)) in new[] { ("default + pruner", tuned), ("random search", random) })
 {
     int pruned = result.Trials.Count(t => t.State == TrialState.Pruned);
     Console.WriteLine($"{name,-20} best validation accuracy {result.BestScore:F4} (trial {result.BestTrial!.Number}); {epochs} epochs trained, {pruned} trials pruned");
