@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- gp-scale    one proposal's cost at 100, 200, 500, 1000 finished trials (GP vs TPE)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- compare-data DIR   the CLI benchmark's log directory (10,000 sessions x 100 steps x 2 metrics)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- bdn [args]  BenchmarkDotNet (memory diagnoser)
 using BenchmarkDotNet.Running;
@@ -23,6 +24,9 @@ switch (command)
     case "suite":
         SamplerSuite.Run(args.Skip(1).ToArray());
         break;
+    case "gp-scale":
+        GpScale.Run();
+        break;
     case "compare-data":
         CompareData.Run(args.Skip(1).ToArray());
         break;
@@ -30,7 +34,7 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | compare-data | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | gp-scale | compare-data | bdn");
         Environment.Exit(2);
         break;
 }
