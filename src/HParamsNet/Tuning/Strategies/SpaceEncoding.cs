@@ -16,6 +16,17 @@ internal sealed class SpaceEncoding
 
     public IReadOnlyList<HParam> Space { get; }
 
+    /// <summary>The cached encoding if it is of <paramref name="space"/>, else a new one (cached).</summary>
+    public static SpaceEncoding Of(IReadOnlyList<HParam> space, ref SpaceEncoding? cache)
+    {
+        if (cache is null || !ReferenceEquals(cache.Space, space))
+        {
+            cache = new SpaceEncoding(space);
+        }
+
+        return cache;
+    }
+
     public Dimension[] Dimensions { get; }
 
     /// <summary>The coordinates of a recorded configuration, or null if it does not fit the space.</summary>

@@ -30,7 +30,7 @@ public sealed class GeneticSearch : SearchStrategy
     public override IReadOnlyDictionary<HParam, object>? Propose(StrategyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        SpaceEncoding encoding = _encoding is { } cached && ReferenceEquals(cached.Space, context.Space) ? cached : _encoding = new SpaceEncoding(context.Space);
+        SpaceEncoding encoding = SpaceEncoding.Of(context.Space, ref _encoding);
         var scored = new List<(double[] Point, double Loss)>();
         foreach (FrozenTrial trial in context.Trials)
         {

@@ -39,7 +39,7 @@ public sealed class GpSearch : SearchStrategy
     public override IReadOnlyDictionary<HParam, object>? Propose(StrategyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        SpaceEncoding encoding = _encoding is { } cached && ReferenceEquals(cached.Space, context.Space) ? cached : _encoding = new SpaceEncoding(context.Space);
+        SpaceEncoding encoding = SpaceEncoding.Of(context.Space, ref _encoding);
         var cube = new UnitCube(encoding);
         var points = new List<double[]>();
         var losses = new List<double>();

@@ -30,7 +30,7 @@ public sealed class TpeSearch : SearchStrategy
     public override IReadOnlyDictionary<HParam, object>? Propose(StrategyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        SpaceEncoding encoding = Encoding(context.Space);
+        SpaceEncoding encoding = SpaceEncoding.Of(context.Space, ref _encoding);
         var complete = new List<(double[] Point, double Loss, int Order)>();
         var bad = new List<double[]>();
         foreach (FrozenTrial trial in context.Trials)
@@ -128,17 +128,5 @@ public sealed class TpeSearch : SearchStrategy
         }
 
         return weights;
-    }
-
-    private SpaceEncoding Encoding(IReadOnlyList<HParam> space)
-    {
-        SpaceEncoding? encoding = _encoding;
-        if (encoding is null || !ReferenceEquals(encoding.Space, space))
-        {
-            encoding = new SpaceEncoding(space);
-            _encoding = encoding;
-        }
-
-        return encoding;
     }
 }
