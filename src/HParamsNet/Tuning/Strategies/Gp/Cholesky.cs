@@ -76,20 +76,38 @@ internal static class Cholesky
         return x;
     }
 
-    /// <summary>A⁻¹ from its factor.</summary>
+    /// <summary>A⁻¹ from its factor: L⁻¹ by forward substitution, then L⁻ᵀ L⁻¹ (symmetric, half computed).</summary>
     public static double[,] Inverse(double[,] l)
     {
         int n = l.GetLength(0);
-        var inverse = new double[n, n];
-        var unit = new double[n];
+        var lInv = new double[n, n];
         for (int j = 0; j < n; j++)
         {
-            Array.Clear(unit);
-            unit[j] = 1;
-            double[] column = SolveUpper(l, SolveLower(l, unit));
-            for (int i = 0; i < n; i++)
+            lInv[j, j] = 1 / l[j, j];
+            for (int i = j + 1; i < n; i++)
             {
-                inverse[i, j] = column[i];
+                double sum = 0;
+                for (int k = j; k < i; k++)
+                {
+                    sum -= l[i, k] * lInv[k, j];
+                }
+
+                lInv[i, j] = sum / l[i, i];
+            }
+        }
+
+        var inverse = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double sum = 0;
+                for (int k = i; k < n; k++)
+                {
+                    sum += lInv[k, i] * lInv[k, j];
+                }
+
+                inverse[i, j] = inverse[j, i] = sum;
             }
         }
 

@@ -116,23 +116,33 @@ internal sealed class GaussianProcess
             }
         }
 
-        var perInput = new double[lengths.Length];
+        // Diagonal terms: the signal variance and the noise. Off-diagonal terms come in symmetric pairs.
+        double sqrt5 = Math.Sqrt(5);
         for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < n; j++)
+            gradient[lengthParameters] -= 0.5 * w[i, i] * signalMatrix[i, i];
+            gradient[lengthParameters + 1] -= 0.5 * w[i, i] * noise;
+            for (int j = 0; j < i; j++)
             {
-                double wij = w[i, j];
-                gradient[lengthParameters] -= 0.5 * wij * signalMatrix[i, j];
-                if (i == j)
+                double wij = w[i, j]; // = w[j, i]
+                gradient[lengthParameters] -= wij * signalMatrix[i, j];
+
+                // ∂k/∂log ℓ_c = s² (5/3) (1 + √5 r) exp(−√5 r) (x_ic − x_jc)² / ℓ_c²
+                double r2 = 0;
+                double[] xi = x[i];
+                double[] xj = x[j];
+                for (int c = 0; c < lengths.Length; c++)
                 {
-                    gradient[lengthParameters + 1] -= 0.5 * wij * noise;
-                    continue;
+                    double d = (xi[c] - xj[c]) / lengths[c];
+                    r2 += d * d;
                 }
 
-                Matern52Kernel.LogLengthScaleGradient(x[i], x[j], lengths, signal, perInput);
-                for (int c = 0; c < perInput.Length; c++)
+                double r = Math.Sqrt(r2);
+                double pairFactor = wij * signal * (5.0 / 3.0) * (1 + (sqrt5 * r)) * Math.Exp(-sqrt5 * r);
+                for (int c = 0; c < lengths.Length; c++)
                 {
-                    gradient[groups[c]] -= 0.5 * wij * perInput[c];
+                    double d = (xi[c] - xj[c]) / lengths[c];
+                    gradient[groups[c]] -= pairFactor * d * d;
                 }
             }
         }
