@@ -156,23 +156,29 @@ public sealed class GpSearch : SearchStrategy
     {
         double Score(double[] point) { (double m, double v) = gp.Predict(point); return LogExpectedImprovement.Compute(m, Math.Sqrt(v), best); }
 
-        var candidates = new List<double[]>(Options.Candidates + 64);
+        var global = new List<double[]>(Options.Candidates);
         var shift = Enumerable.Range(0, cube.Columns).Select(_ => random.NextDouble()).ToArray();
         for (int i = 0; i < Options.Candidates; i++)
         {
-            candidates.Add(cube.Snap(Halton.Point(i + 1, cube.Columns, shift)));
+            global.Add(cube.Snap(Halton.Point(i + 1, cube.Columns, shift)));
         }
 
         // Near the best trials: Gaussian steps around each of the five best points.
+        var local = new List<double[]>(60);
         foreach (int index in Enumerable.Range(0, y.Length).OrderBy(i => y[i]).Take(5))
         {
             for (int k = 0; k < 12; k++)
             {
-                candidates.Add(cube.Snap(x[index].Select(v => Math.Clamp(v + (0.05 * Normal.Gaussian(random)), 0, 1)).ToArray()));
+                local.Add(cube.Snap(x[index].Select(v => Math.Clamp(v + (0.05 * Normal.Gaussian(random)), 0, 1)).ToArray()));
             }
         }
 
-        var scored = candidates.Select(c => (Point: c, Score: Score(c))).OrderByDescending(c => c.Score).Take(3).ToList();
+        // Refine the two best of each kind: near-best candidates alone would keep the search in the
+        // basin it knows (hartmann6's local minimum), quasi-random ones alone would not polish.
+        var scored = global.Select(c => (Point: c, Score: Score(c))).OrderByDescending(c => c.Score).Take(2)
+            .Concat(local.Select(c => (Point: c, Score: Score(c))).OrderByDescending(c => c.Score).Take(2))
+            .OrderByDescending(c => c.Score)
+            .ToList();
         (double[] Point, double Score) winner = scored[0];
         foreach ((double[] start, double startScore) in scored)
         {
