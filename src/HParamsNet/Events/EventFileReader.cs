@@ -26,6 +26,13 @@ public sealed class EventFileReader : IDisposable
     /// <param name="options">Reader options, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public EventFileReader(string path, EventFileReaderOptions? options = null)
+        : this(path, options, deferOtherPlugins: false)
+    {
+    }
+
+    // With deferOtherPlugins, TryReadNextData decodes scalar points fast and hands out the (rare)
+    // events of other plugins (hparams, text) in full.
+    internal EventFileReader(string path, EventFileReaderOptions? options, bool deferOtherPlugins)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _options = options ?? EventFileReaderOptions.Default;
@@ -33,13 +40,6 @@ public sealed class EventFileReader : IDisposable
         // Share with writers (the file may be growing) and with deleters (log rotation).
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         _records = new TfRecordReader(stream, _options.VerifyChecksums);
-        _scalars = new ScalarEventDecoder();
-    }
-
-    // For readers that want scalar points fast and the (rare) events of other plugins in full.
-    internal EventFileReader(string path, EventFileReaderOptions? options, bool deferOtherPlugins)
-        : this(path, options)
-    {
         _scalars = new ScalarEventDecoder { DeferOtherPlugins = deferOtherPlugins };
     }
 

@@ -18,49 +18,14 @@ public static class HParamsLogReader
     /// <summary>The first experiment summary found (root run first), or <see langword="null"/>.</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
-    public static Experiment? ReadExperiment(string logDir, EventFileReaderOptions? options = null)
-    {
-        options ??= TensorBoardLike;
-        foreach (RunDirectory run in LogDirectory.FindRuns(logDir).OrderBy(r => r.Name == "." ? 0 : 1))
-        {
-            foreach (Event evt in EventFileReader.ReadRunEvents(run.Path, options))
-            {
-                foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
-                {
-                    if (value.Tag == HParamsSummaries.ExperimentTag && HParamsSummaries.TryParse(value)?.Experiment is { } experiment)
-                    {
-                        return experiment;
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
+    public static Experiment? ReadExperiment(string logDir, EventFileReaderOptions? options = null) =>
+        EnumerateExperiments(logDir, options ?? TensorBoardLike).Select(found => found.Experiment).FirstOrDefault();
 
     /// <summary>Every experiment summary of the log directory, with its run (TensorBoard uses one; several are a problem).</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
-    public static IReadOnlyList<(string Run, Experiment Experiment)> ReadExperiments(string logDir, EventFileReaderOptions? options = null)
-    {
-        options ??= TensorBoardLike;
-        var found = new List<(string, Experiment)>();
-        foreach (RunDirectory run in LogDirectory.FindRuns(logDir))
-        {
-            foreach (Event evt in EventFileReader.ReadRunEvents(run.Path, options))
-            {
-                foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
-                {
-                    if (value.Tag == HParamsSummaries.ExperimentTag && HParamsSummaries.TryParse(value)?.Experiment is { } experiment)
-                    {
-                        found.Add((run.Name, experiment));
-                    }
-                }
-            }
-        }
-
-        return found;
-    }
+    public static IReadOnlyList<(string Run, Experiment Experiment)> ReadExperiments(string logDir, EventFileReaderOptions? options = null) =>
+        [.. EnumerateExperiments(logDir, options ?? TensorBoardLike)];
 
     /// <summary>Every session of the log directory, by run name.</summary>
     /// <param name="logDir">The log directory.</param>
@@ -108,6 +73,25 @@ public static class HParamsLogReader
     }
 
     private static readonly EventFileReaderOptions TensorBoardLike = new() { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+
+    // Experiment summaries run by run, the root run first (where TensorBoard looks first), lazily:
+    // ReadExperiment stops at the first.
+    private static IEnumerable<(string Run, Experiment Experiment)> EnumerateExperiments(string logDir, EventFileReaderOptions options)
+    {
+        foreach (RunDirectory run in LogDirectory.FindRuns(logDir).OrderBy(r => r.Name == "." ? 0 : 1))
+        {
+            foreach (Event evt in EventFileReader.ReadRunEvents(run.Path, options))
+            {
+                foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
+                {
+                    if (value.Tag == HParamsSummaries.ExperimentTag && HParamsSummaries.TryParse(value)?.Experiment is { } experiment)
+                    {
+                        yield return (run.Name, experiment);
+                    }
+                }
+            }
+        }
+    }
 
     // The run itself if it is a session, else its nearest ancestor run that is one.
     private static string? ClosestSession<T>(string run, Dictionary<string, T> sessions)
@@ -159,7 +143,6 @@ public static class HParamsLogReader
                     {
                         data.Start ??= plugin.SessionStartInfo; // the first one wins, as in TensorBoard
                         data.End ??= plugin.SessionEndInfo;
-                        data.ExperimentCount += plugin.Experiment is null ? 0 : 1;
                     }
                     else if (value.Metadata?.PluginData?.PluginName == TextPluginName && value.Tensor?.StringVal.Count > 0)
                     {
@@ -183,7 +166,5 @@ public static class HParamsLogReader
         public Dictionary<string, List<ScalarPoint>> Scalars { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Texts { get; } = new(StringComparer.Ordinal);
-
-        public int ExperimentCount { get; set; }
     }
 }

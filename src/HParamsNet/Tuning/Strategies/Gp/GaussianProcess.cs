@@ -37,7 +37,7 @@ internal sealed class GaussianProcess
     public static GaussianProcess? Fit(double[][] x, double[] y, double[] theta, int[] groups)
     {
         (double[] lengths, double signal, double noise) = Unpack(theta, groups);
-        double[,]? factor = FactorWithJitter(KernelMatrix(x, lengths, signal), noise, out _);
+        double[,]? factor = FactorWithJitter(KernelMatrix(x, lengths, signal), noise);
         if (factor is null)
         {
             return null;
@@ -83,7 +83,7 @@ internal sealed class GaussianProcess
         int lengthParameters = theta.Length - 2;
         (double[] lengths, double signal, double noise) = Unpack(theta, groups);
         double[,] signalMatrix = KernelMatrix(x, lengths, signal);
-        double[,]? factor = FactorWithJitter(signalMatrix, noise, out double jitter);
+        double[,]? factor = FactorWithJitter(signalMatrix, noise);
         var gradient = new double[theta.Length];
         if (factor is null)
         {
@@ -158,7 +158,6 @@ internal sealed class GaussianProcess
         gradient[lengthParameters] -= SignalAlpha - (SignalBeta * Math.Exp(theta[lengthParameters]));
         value -= (NoiseAlpha * theta[lengthParameters + 1]) - (NoiseBeta * Math.Exp(theta[lengthParameters + 1]));
         gradient[lengthParameters + 1] -= NoiseAlpha - (NoiseBeta * Math.Exp(theta[lengthParameters + 1]));
-        _ = jitter;
         return (value, gradient);
     }
 
@@ -191,11 +190,11 @@ internal sealed class GaussianProcess
     }
 
     // K + (σ² + jitter) I, with jitter raised tenfold from 0 up to 1e-2 of the signal until it factors.
-    private static double[,]? FactorWithJitter(double[,] signalMatrix, double noise, out double jitter)
+    private static double[,]? FactorWithJitter(double[,] signalMatrix, double noise)
     {
         int n = signalMatrix.GetLength(0);
         double scale = n > 0 ? signalMatrix[0, 0] : 1;
-        jitter = 0;
+        double jitter = 0;
         for (int attempt = 0; attempt < 8; attempt++)
         {
             var a = (double[,])signalMatrix.Clone();

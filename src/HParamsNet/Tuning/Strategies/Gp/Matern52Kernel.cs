@@ -20,26 +20,4 @@ internal static class Matern52Kernel
         double r = Math.Sqrt(r2);
         return signalVariance * (1 + (Sqrt5 * r) + (5.0 / 3.0 * r2)) * Math.Exp(-Sqrt5 * r);
     }
-
-    /// <summary>
-    /// ∂k/∂(log ℓ_i) for every i, written into <paramref name="gradient"/>:
-    /// s² (5/3) (1 + √5 r) exp(−√5 r) (x_i − x'_i)² / ℓ_i².
-    /// </summary>
-    public static void LogLengthScaleGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> lengthScales, double signalVariance, Span<double> gradient)
-    {
-        double r2 = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double d = (x[i] - y[i]) / lengthScales[i];
-            gradient[i] = d * d;
-            r2 += d * d;
-        }
-
-        double r = Math.Sqrt(r2);
-        double factor = signalVariance * (5.0 / 3.0) * (1 + (Sqrt5 * r)) * Math.Exp(-Sqrt5 * r);
-        for (int i = 0; i < x.Length; i++)
-        {
-            gradient[i] *= factor;
-        }
-    }
 }
