@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using HParamsNet.Cli.Commands;
 
 namespace HParamsNet.Cli;
@@ -25,7 +26,29 @@ public static class CliApp
                 ValidateCommand.Create(context),
             },
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (ParseError problem in parse.Errors)
+            {
+                error.WriteLine($"hparams: {problem.Message}");
+            }
+
+            string usage = parse.CommandResult.Command is RootCommand ? "hparams --help" : $"hparams {parse.CommandResult.Command.Name} --help";
+            error.WriteLine($"See '{usage}' for what it takes.");
+            return Commands.LogDirArguments.BadInput;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CorruptEventFileException)
+        {
+            // The file system said no while reading or writing: a message, not a stack trace.
+            error.WriteLine($"hparams: {e.Message}");
+            return Commands.LogDirArguments.BadInput;
+        }
     }
 }
 

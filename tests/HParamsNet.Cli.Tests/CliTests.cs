@@ -230,4 +230,69 @@ public class CliTests
         Assert.That(exit, Is.Zero);
         Assert.That(output, Does.Contain("Examples:").And.Contain("hparams compare logs/hparam_tuning --metric accuracy --sort --top 5"));
     }
+
+    [Test]
+    public void Contradictory_or_impossible_options_get_a_message_and_exit_code_2()
+    {
+        string golden = Golden("cv_groups");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Run("compare", golden, "--top", "-1"), Is.EqualTo((2, "", "hparams: --top -1: give the number of rows to show, 1 or more.\n")));
+            Assert.That(Run("compare", golden, "--top", "0").Exit, Is.EqualTo(2));
+            Assert.That(Run("best", golden, "--metric", "accuracy", "--minimize", "--maximize"), Is.EqualTo((2, "", "hparams: --minimize and --maximize contradict each other; pass one of them.\n")));
+            Assert.That(Run("ls", golden, "--frobnicate"), Is.EqualTo((2, "", "hparams: unknown option '--frobnicate'. Run the command with --help for its options.\n")));
+            Assert.That(Run("validate", golden, "--frobnicate").Error, Does.StartWith("hparams: Unrecognized command or argument '--frobnicate'"));
+            Assert.That(Run("validate", golden, "--frobnicate").Exit, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public void Export_to_a_path_that_cannot_be_a_file_says_why_and_writes_nothing()
+    {
+        string golden = Golden("cv_groups");
+        string dir = NewDirectory();
+        string existing = Path.Combine(dir, "kept.csv");
+        File.WriteAllText(existing, "precious");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Run("export", golden, "--format", "csv", "-o", dir), Is.EqualTo((2, "", $"hparams: --output '{dir}' is a directory; give a file path such as '{Path.Combine(dir, "results.csv")}'.\n")));
+            Assert.That(Run("export", golden, "--format", "csv", "-o", ""), Is.EqualTo((2, "", "hparams: --output is empty; give a file path such as results.csv, or leave -o out to print to standard output.\n")));
+            Assert.That(Run("export", golden, "--format", "csv", "-o", Path.Combine(existing, "x.csv")).Error, Does.Contain($"'{existing}' is a file, not a directory"));
+            Assert.That(Run("export", golden, "--format", "csv", "-o", Path.Combine(dir, "missing", "x.csv")).Error, Does.Contain("does not exist; create it first"));
+            Assert.That(Run("export", golden, "--format", "csv", "-o", existing).Exit, Is.EqualTo(2));
+            if (Directory.Exists("/proc/self"))
+            {
+                Assert.That(Run("export", golden, "--format", "csv", "-o", "/proc/x.csv").Error, Does.Contain("virtual 'proc' file system"));
+            }
+        });
+        Assert.That(File.ReadAllText(existing), Is.EqualTo("precious"));
+        Assert.That(Directory.GetFiles(dir), Is.EqualTo(new[] { existing }), "no temporary file left");
+        Assert.That(Run("export", golden, "--format", "csv", "-o", existing, "--force").Exit, Is.Zero);
+        Assert.That(File.ReadAllText(existing), Does.StartWith("logdir,group"));
+    }
+
+    [Test]
+    public void Malformed_hparams_content_is_a_message_in_every_command_not_a_crash()
+    {
+        string dir = NewDirectory();
+        using (var writer = SummaryWriter.Create(Path.Combine(dir, "run")))
+        {
+            writer.HParams(new Dictionary<string, object> { ["lr"] = 0.1 });
+            var content = Google.Protobuf.ByteString.CopyFrom(0x0A, 0xFF, 0xFF, 0x01);
+            var bad = new HParamsNet.Protos.Summary.Types.Value { Tag = HParamsSummaries.ExperimentTag, Metadata = new() { PluginData = new() { PluginName = HParamsSummaries.PluginName, Content = content } } };
+            writer.WriteSummary(new HParamsNet.Protos.Summary { Value = { bad } }, 0);
+            writer.Scalar("accuracy", 0.5, 1);
+        }
+
+        foreach (string[] args in new[] { new[] { "ls", dir }, ["compare", dir], ["best", dir, "--metric", "accuracy"], ["export", dir, "--format", "json"], ["validate", dir] })
+        {
+            var (exit, output, error) = Run(args);
+            Assert.That(output + error, Does.Not.Contain("   at "), $"{args[0]}: no stack trace");
+            Assert.That(exit, args[0] == "validate" ? Is.EqualTo(1) : Is.Zero, args[0]);
+        }
+
+        Assert.That(Run("validate", dir).Output, Does.Contain("not a valid HParamsPluginData").And.Contain("@ "));
+    }
 }

@@ -31,9 +31,9 @@ internal static class ExportCommand
             }
 
             string? path = parse.GetValue(outputFile);
-            if (path is not null && File.Exists(path) && !parse.GetValue(force))
+            if (path is not null && OutputProblem(path, parse.GetValue(force)) is string problem)
             {
-                context.Error.WriteLine($"hparams: '{path}' exists; nothing was written. Choose another file, or pass --force to overwrite it.");
+                context.Error.WriteLine($"hparams: {problem}");
                 return LogDirArguments.BadInput;
             }
 
@@ -45,14 +45,72 @@ internal static class ExportCommand
                 return 0;
             }
 
-            using (var writer = new StreamWriter(path))
+            if (WriteAtomically(path, parse.GetValue(force), writer => CompareCommand.Write(sheet, parse.GetValue(format)!, writer)) is string failure)
             {
-                CompareCommand.Write(sheet, parse.GetValue(format)!, writer);
+                context.Error.WriteLine($"hparams: {failure}");
+                return LogDirArguments.BadInput;
             }
 
             context.Output.WriteLine($"Wrote {table.Rows.Count} rows to {path}");
             return 0;
         });
         return command;
+    }
+
+    private static string? OutputProblem(string path, bool force)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "--output is empty; give a file path such as results.csv, or leave -o out to print to standard output.";
+        }
+
+        if (Directory.Exists(path))
+        {
+            return $"--output '{path}' is a directory; give a file path such as '{Path.Combine(path, "results.csv")}'.";
+        }
+
+        return File.Exists(path) && !force
+            ? $"'{path}' exists; nothing was written. Choose another file, or pass --force to overwrite it."
+            : null;
+    }
+
+    // Written beside the target and renamed over it, so a failure (full disk, no permission)
+    // never leaves a half-written file or destroys the one that was there.
+    private static string? WriteAtomically(string path, bool force, Action<TextWriter> write)
+    {
+        string full = Path.GetFullPath(path);
+        string staging = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var writer = new StreamWriter(new FileStream(staging, FileMode.CreateNew, FileAccess.Write)))
+            {
+                write(writer);
+            }
+
+            File.Move(staging, full, overwrite: force);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(staging))
+            {
+                File.Delete(staging);
+            }
+
+            return File.Exists(full) && !force
+                ? $"'{path}' was created by someone else meanwhile; nothing was written. Pass --force to overwrite it."
+                : DescribeWriteFailure(full, e);
+        }
+    }
+
+    private static string DescribeWriteFailure(string full, Exception e)
+    {
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is not null && !Directory.Exists(parent) && !File.Exists(parent))
+        {
+            return $"directory '{parent}' does not exist; create it first.";
+        }
+
+        return PathProblems.CannotWrite(full, "output file", e).Message;
     }
 }

@@ -24,7 +24,7 @@ internal static class LogDirArguments
     {
         foreach (string logDir in logDirs)
         {
-            string? problem = Problem(logDir);
+            string? problem = Problem(logDir, error);
             if (problem is not null)
             {
                 error.WriteLine($"hparams: {problem}");
@@ -35,7 +35,7 @@ internal static class LogDirArguments
         return true;
     }
 
-    private static string? Problem(string logDir)
+    private static string? Problem(string logDir, TextWriter error)
     {
         if (File.Exists(logDir))
         {
@@ -46,10 +46,18 @@ internal static class LogDirArguments
 
         if (!Directory.Exists(logDir))
         {
-            return $"log directory '{logDir}' does not exist.";
+            return logDir.StartsWith('-')
+                ? $"unknown option '{logDir}'. Run the command with --help for its options."
+                : $"log directory '{logDir}' does not exist.";
         }
 
-        return LogDirectory.FindRuns(logDir).Count == 0
+        LogDirectoryScan scan = LogDirectory.Scan(logDir);
+        foreach (SkippedDirectory skipped in scan.Skipped)
+        {
+            error.WriteLine($"hparams: warning: skipped '{skipped.Path}': it {skipped.Reason}.");
+        }
+
+        return scan.Runs.Count == 0
             ? $"'{logDir}' holds no TensorBoard event files (no file name contains 'tfevents'): nothing to read. Check the path."
             : null;
     }

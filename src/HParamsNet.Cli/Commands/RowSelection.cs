@@ -33,6 +33,18 @@ internal sealed class RowSelection
     public (ComparisonTable Table, List<ComparisonRow> Rows, List<(string Group, string Tag)> Metrics, (string Group, string Tag)? Chosen, bool Minimize)? Apply(ParseResult parse, IReadOnlyList<string> logDirs, CliContext context, bool requireMetric)
     {
         string? metricName = parse.GetValue(Metric);
+        if (parse.GetValue(Minimize) && parse.GetValue(Maximize))
+        {
+            context.Error.WriteLine("hparams: --minimize and --maximize contradict each other; pass one of them.");
+            return null;
+        }
+
+        if (parse.GetValue(Top) is < 1 and int badTop)
+        {
+            context.Error.WriteLine($"hparams: --top {badTop}: give the number of rows to show, 1 or more.");
+            return null;
+        }
+
         bool? minimize = parse.GetValue(Minimize) ? true : parse.GetValue(Maximize) ? false : null;
         Func<string, bool> direction = tag => metricName is not null && minimize is bool forced && MatchesTag(metricName, tag) ? forced : ComparisonTable.LowerIsBetter(tag);
         var problems = new List<EventFileProblem>();

@@ -23,6 +23,7 @@ public sealed record HParam
             throw new ArgumentException("An hparam needs a non-empty name.", nameof(name));
         }
 
+        Utf16.ThrowIfInvalid(name, $"The name of hparam '{name}'", nameof(name));
         Name = name;
         Domain = domain;
         DisplayName = displayName ?? string.Empty;

@@ -15,6 +15,13 @@ internal static class HParamValues
     /// <summary>Normalises <paramref name="value"/> or throws an error that names the hparam.</summary>
     public static object Normalize(string hparamName, object? value)
     {
+        ArgumentNullException.ThrowIfNull(hparamName);
+        Utf16.ThrowIfInvalid(hparamName, "An hparam name", nameof(hparamName));
+        if (value is string text)
+        {
+            Utf16.ThrowIfInvalid(text, $"The value of hparam '{hparamName}'", nameof(value));
+        }
+
         object normalized = value switch
         {
             null => throw new ArgumentException(

@@ -24,6 +24,8 @@ public sealed record Metric
         }
 
         group ??= string.Empty;
+        Utf16.ThrowIfInvalid(tag, $"Metric tag '{tag}'", nameof(tag));
+        Utf16.ThrowIfInvalid(group, $"The group of metric '{tag}'", nameof(group));
         if (Path.IsPathRooted(group) || group.StartsWith('/') || group.EndsWith('/'))
         {
             throw new ArgumentException(

@@ -28,6 +28,13 @@ public sealed record RealInterval : Domain
                 nameof(minValue));
         }
 
+        if (!double.IsFinite(maxValue - minValue))
+        {
+            throw new ArgumentException(
+                $"RealInterval({Format(minValue)}, {Format(maxValue)}): its width overflows a double (max - min = {Format(maxValue - minValue)}), so no strategy can place points in it. Narrow it (each bound within ±8.9e307), or use a log scale for a positive range.",
+                nameof(maxValue));
+        }
+
         MinValue = minValue;
         MaxValue = maxValue;
     }

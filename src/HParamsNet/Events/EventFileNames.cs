@@ -40,8 +40,9 @@ public static class EventFileNames
     }
 
     /// <summary>
-    /// The event files directly in <paramref name="runDirectory"/>, in the order TensorBoard reads
-    /// them (ordinal name order).
+    /// The event files directly in <paramref name="runDirectory"/> that hold data, in the order
+    /// TensorBoard reads them (ordinal name order). Empty files (and FIFOs, sockets and devices,
+    /// which report no length) are left out.
     /// </summary>
     /// <param name="runDirectory">A run directory.</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
@@ -53,8 +54,11 @@ public static class EventFileNames
             throw new DirectoryNotFoundException($"Run directory '{runDirectory}' does not exist; pass a directory that holds event files.");
         }
 
-        var files = Directory.EnumerateFiles(runDirectory)
-            .Where(IsEventFile)
+        // Empty files hold no events, and neither do FIFOs, sockets and devices, whose length is 0
+        // too: those are never opened, since opening a FIFO waits for a writer for ever.
+        var files = new DirectoryInfo(runDirectory).EnumerateFiles()
+            .Where(file => IsEventFile(file.Name) && file.Length > 0)
+            .Select(file => file.FullName)
             .ToList();
         files.Sort(StringComparer.Ordinal);
         return files;

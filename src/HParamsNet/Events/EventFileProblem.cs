@@ -14,6 +14,9 @@ public enum EventFileProblemKind
 
     /// <summary>A record's payload is not a valid <c>Event</c> message.</summary>
     InvalidEvent = 3,
+
+    /// <summary>A valid event whose hparams plugin data cannot be decoded; only that summary is skipped.</summary>
+    InvalidPluginData = 4,
 }
 
 /// <summary>A problem found while reading an event file.</summary>
@@ -38,11 +41,16 @@ public sealed record EventFileProblem(string Path, long Offset, EventFileProblem
                 "has a record whose data checksum does not match (the file is damaged)",
             EventFileProblemKind.InvalidEvent =>
                 "has a record that is not a valid TensorBoard Event" + (detail is null ? string.Empty : $" ({detail})"),
+            EventFileProblemKind.InvalidPluginData =>
+                "has an hparams summary whose plugin data is not a valid HParamsPluginData message" + (detail is null ? string.Empty : $" ({detail})"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
-        string advice = kind == EventFileProblemKind.TruncatedRecord
-            ? string.Empty
-            : ". TensorBoard stops reading this file here; read with CorruptRecordHandling.SkipRestOfFile to do the same, or restore the file from a copy";
+        string advice = kind switch
+        {
+            EventFileProblemKind.TruncatedRecord => string.Empty,
+            EventFileProblemKind.InvalidPluginData => ". That summary is skipped (TensorBoard's HParams dashboard cannot read it either); write the run's hparams again with SummaryWriter.HParams",
+            _ => ". TensorBoard stops reading this file here; read with CorruptRecordHandling.SkipRestOfFile to do the same, or restore the file from a copy",
+        };
         return new EventFileProblem(path, offset, kind, $"Event file '{path}' {what} at byte offset {offset}{advice}.");
     }
 }

@@ -46,6 +46,13 @@ public sealed class EventFileReader : IDisposable
     /// <summary>The event file.</summary>
     public string Path { get; }
 
+    /// <summary>Byte offset of the record read last.</summary>
+    internal long LastRecordOffset => _records.LastRecordOffset;
+
+    /// <summary>Reports a problem found in the data of the record read last (e.g. a summary's plugin content): thrown or reported as the options say.</summary>
+    internal void ReportDataProblem(EventFileProblemKind kind, string detail) =>
+        ReportOrThrow(EventFileProblem.Create(Path, _records.LastRecordOffset, kind, detail));
+
     /// <summary>Byte offset of the next record.</summary>
     public long Position => _records.Position;
 
@@ -278,6 +285,17 @@ public sealed class EventFileReader : IDisposable
             default:
                 throw new InvalidOperationException($"Unexpected record result {result}.");
         }
+    }
+
+    // A problem inside one event: the rest of the file is still read.
+    private void ReportOrThrow(EventFileProblem problem)
+    {
+        if (_options.OnCorruptRecord == CorruptRecordHandling.Throw)
+        {
+            throw new CorruptEventFileException(problem);
+        }
+
+        _options.ProblemReported?.Invoke(problem);
     }
 
     private void Fail(EventFileProblem problem)

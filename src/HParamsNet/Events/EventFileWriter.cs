@@ -34,11 +34,15 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private byte[]? _oversizeRecord;
     private int _buffered;
     private Exception? _backgroundError;
+    private readonly string? _publishTo;
+    private readonly string _suffix;
     private bool _disposed;
 
-    private EventFileWriter(FileStream file, EventFileWriterOptions options)
+    private EventFileWriter(FileStream file, EventFileWriterOptions options, string? publishTo)
     {
         _file = file;
+        _publishTo = publishTo;
+        _suffix = options.FileNameSuffix;
         _time = options.TimeProvider;
         _buffer = new byte[options.BufferSize];
         FilePath = file.Name;
@@ -73,17 +77,81 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= EventFileWriterOptions.Default;
         options.Validate();
-        if (File.Exists(directory))
+        FileStream file = OpenNew(directory, () => CreateNewFile(directory, options.TimeProvider.GetUtcNow(), options.FileNameSuffix));
+        return Start(file, options, publishTo: null);
+    }
+
+    /// <summary>
+    /// Creates an event file that TensorBoard cannot see until <see cref="Publish"/>: it is written
+    /// under a name without "tfevents", then renamed. A crash before then leaves no half-made run.
+    /// </summary>
+    internal static EventFileWriter CreateStaged(string directory, EventFileWriterOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= EventFileWriterOptions.Default;
+        options.Validate();
+        string staging = Path.Combine(directory, $"{StagingPrefix}{Environment.ProcessId}.{Guid.NewGuid():N}");
+        FileStream file = OpenNew(directory, () => new FileStream(staging, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0));
+        return Start(file, options, publishTo: directory);
+    }
+
+    /// <summary>The name prefix of staged files (see <see cref="CreateStaged"/>); a leftover one is a crash's.</summary>
+    internal const string StagingPrefix = ".hparamsnet-staging.";
+
+    /// <summary>
+    /// Makes a staged file visible: flushes it to disk, closes it and renames it to an event file
+    /// name (never replacing a file). Returns the event file's path.
+    /// </summary>
+    internal string Publish()
+    {
+        string directory = _publishTo ?? throw new InvalidOperationException("Only a staged event file is published.");
+        DateTimeOffset now;
+        lock (_lock)
         {
-            throw new IOException($"Cannot write events into '{directory}': it is a file, not a directory. Choose another log directory.");
+            ThrowIfUnusable();
+            WriteBuffer();
+            _file.Flush(flushToDisk: true);
+            now = _time.GetUtcNow();
         }
 
-        Directory.CreateDirectory(directory);
-        DateTimeOffset now = options.TimeProvider.GetUtcNow();
-        FileStream file = CreateNewFile(directory, now, options.FileNameSuffix);
+        Dispose();
+        string host = HostName.Value;
+        for (int counter = 0; counter < 1000; counter++)
+        {
+            string target = Path.Combine(directory, EventFileNames.Create(now, host, Environment.ProcessId, counter, _suffix));
+            try
+            {
+                // Without overwrite, .NET links then unlinks on Unix: an existing name is never replaced.
+                File.Move(FilePath, target, overwrite: false);
+                return target;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Taken: try the next counter.
+            }
+        }
+
+        throw new IOException($"Could not publish '{FilePath}' in '{directory}': 1000 event file names for this second are taken.");
+    }
+
+    private static FileStream OpenNew(string directory, Func<FileStream> open)
+    {
         try
         {
-            return new EventFileWriter(file, options);
+            Directory.CreateDirectory(directory);
+            return open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw PathProblems.CannotWrite(directory, "run directory", e);
+        }
+    }
+
+    private static EventFileWriter Start(FileStream file, EventFileWriterOptions options, string? publishTo)
+    {
+        try
+        {
+            return new EventFileWriter(file, options, publishTo);
         }
         catch
         {

@@ -5,16 +5,40 @@ namespace HParamsNet;
 /// <param name="Path">The run directory.</param>
 public sealed record RunDirectory(string Name, string Path);
 
+/// <summary>A directory that run discovery did not enter, and why.</summary>
+/// <param name="Path">The directory (as found below the log directory).</param>
+/// <param name="Reason">Why it was skipped.</param>
+public sealed record SkippedDirectory(string Path, string Reason);
+
+/// <summary>The runs of a log directory, and the directories that were not entered.</summary>
+/// <param name="Runs">Runs, sorted by name (ordinal).</param>
+/// <param name="Skipped">Symbolic links that lead back into the walk (loops) and unreadable directories.</param>
+public sealed record LogDirectoryScan(IReadOnlyList<RunDirectory> Runs, IReadOnlyList<SkippedDirectory> Skipped);
+
 /// <summary>Finds the runs of a log directory as TensorBoard does.</summary>
 public static class LogDirectory
 {
+    // Symbolic links are followed, as TensorBoard follows them; this many in a row is a cycle.
+    private const int MaxLinkHops = 40;
+
+    private static readonly EnumerationOptions OneLevel = new() { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 };
+
     /// <summary>
     /// Every directory at or below <paramref name="logDir"/> that directly holds an event file,
     /// sorted by run name (ordinal).
     /// </summary>
     /// <param name="logDir">The log directory.</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist; the message names it.</exception>
-    public static IReadOnlyList<RunDirectory> FindRuns(string logDir)
+    public static IReadOnlyList<RunDirectory> FindRuns(string logDir) => Scan(logDir).Runs;
+
+    /// <summary>
+    /// The runs of <paramref name="logDir"/> (see <see cref="FindRuns"/>), and what was skipped:
+    /// symbolic links are followed, except those that lead to a directory the walk is already
+    /// in (a loop), and unreadable directories are passed over.
+    /// </summary>
+    /// <param name="logDir">The log directory.</param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist; the message names it.</exception>
+    public static LogDirectoryScan Scan(string logDir)
     {
         ArgumentException.ThrowIfNullOrEmpty(logDir);
         if (!Directory.Exists(logDir))
@@ -24,18 +48,90 @@ public static class LogDirectory
 
         string root = Path.GetFullPath(logDir);
         var runs = new List<RunDirectory>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        IEnumerable<string> directories = Directory.EnumerateDirectories(root, "*", options).Prepend(root);
-        foreach (string directory in directories)
+        var skipped = new List<SkippedDirectory>();
+        var pending = new Stack<(string Path, string RealPath)>();
+        pending.Push((root, RealPath(root) ?? root));
+        while (pending.TryPop(out (string Path, string RealPath) directory))
         {
-            if (Directory.EnumerateFiles(directory).Any(EventFileNames.IsEventFile))
+            List<FileSystemInfo> entries;
+            try
             {
-                string relative = Path.GetRelativePath(root, directory);
-                runs.Add(new RunDirectory(relative, directory));
+                entries = [.. new DirectoryInfo(directory.Path).EnumerateFileSystemInfos("*", OneLevel)];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                skipped.Add(new SkippedDirectory(directory.Path, $"cannot be read: {e.Message}"));
+                continue;
+            }
+
+            if (entries.Any(e => e is FileInfo && EventFileNames.IsEventFile(e.Name)))
+            {
+                runs.Add(new RunDirectory(Path.GetRelativePath(root, directory.Path), directory.Path));
+            }
+
+            foreach (DirectoryInfo child in entries.OfType<DirectoryInfo>())
+            {
+                if (child.LinkTarget is null)
+                {
+                    pending.Push((child.FullName, Path.Join(directory.RealPath, child.Name)));
+                    continue;
+                }
+
+                string? target = RealPath(child.FullName);
+                if (target is null)
+                {
+                    skipped.Add(new SkippedDirectory(child.FullName, "is a symbolic link that cannot be resolved (a cycle of links, or a missing target)"));
+                }
+                else if (IsSameOrAncestor(target, directory.RealPath))
+                {
+                    skipped.Add(new SkippedDirectory(child.FullName, $"is a symbolic link to '{target}', which holds this directory: following it would loop"));
+                }
+                else
+                {
+                    pending.Push((child.FullName, target));
+                }
             }
         }
 
         runs.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return runs;
+        skipped.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return new LogDirectoryScan(runs, skipped);
+    }
+
+    private static bool IsSameOrAncestor(string candidate, string path) =>
+        path == candidate
+        || path.StartsWith(candidate.EndsWith(Path.DirectorySeparatorChar) ? candidate : candidate + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    // The path with every symbolic link resolved, component by component; null for a cycle of
+    // links or a dangling one. (.NET resolves only a path's last component.)
+    private static string? RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string resolved = Path.GetPathRoot(full) ?? string.Empty;
+        var rest = new Queue<string>(full[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+        for (int hops = 0; rest.TryDequeue(out string? part);)
+        {
+            string candidate = Path.Join(resolved, part);
+            string? link = new FileInfo(candidate).LinkTarget;
+            if (link is null)
+            {
+                resolved = candidate;
+                continue;
+            }
+
+            if (++hops > MaxLinkHops)
+            {
+                return null;
+            }
+
+            // Continue from the link's target, then the components that followed the link.
+            string target = Path.GetFullPath(link, resolved);
+            string targetRoot = Path.GetPathRoot(target) ?? string.Empty;
+            var next = new Queue<string>(target[targetRoot.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+            rest = next;
+            resolved = targetRoot;
+        }
+
+        return Directory.Exists(resolved) ? resolved : null;
     }
 }

@@ -30,10 +30,15 @@ public static class HParamsLogReader
     /// <summary>Every session of the log directory, by run name.</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
-    public static IReadOnlyList<SessionRecord> ReadSessions(string logDir, EventFileReaderOptions? options = null)
+    public static IReadOnlyList<SessionRecord> ReadSessions(string logDir, EventFileReaderOptions? options = null) =>
+        ReadSessions(logDir, options, diagnostics: null);
+
+    /// <summary>The sessions, and per run what TensorBoard would read past or merge (for the validator).</summary>
+    internal static IReadOnlyList<SessionRecord> ReadSessions(string logDir, EventFileReaderOptions? options, List<RunDiagnostics>? diagnostics)
     {
         options ??= TensorBoardLike;
         var runs = LogDirectory.FindRuns(logDir).Select(run => ReadRun(run, options)).ToList();
+        diagnostics?.AddRange(runs.Select(r => r.Diagnostics()));
         var sessions = runs.Where(r => r.Start is not null).ToDictionary(r => r.Name, StringComparer.Ordinal);
 
         // A run's metrics belong to its closest session: itself, or the nearest ancestor that is one
@@ -80,13 +85,17 @@ public static class HParamsLogReader
     {
         foreach (RunDirectory run in LogDirectory.FindRuns(logDir).OrderBy(r => r.Name == "." ? 0 : 1))
         {
-            foreach (Event evt in EventFileReader.ReadRunEvents(run.Path, options))
+            foreach (string file in EventFileNames.ListEventFiles(run.Path))
             {
-                foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
+                using var reader = new EventFileReader(file, options);
+                while (reader.TryReadNext(out EventRecord? record))
                 {
-                    if (value.Tag == HParamsSummaries.ExperimentTag && HParamsSummaries.TryParse(value)?.Experiment is { } experiment)
+                    foreach (Summary.Types.Value value in record.Event.Summary?.Value ?? [])
                     {
-                        yield return (run.Name, experiment);
+                        if (value.Tag == HParamsSummaries.ExperimentTag && Decode(reader, value)?.Experiment is { } experiment)
+                        {
+                            yield return (run.Name, experiment);
+                        }
                     }
                 }
             }
@@ -124,7 +133,9 @@ public static class HParamsLogReader
     private static RunData ReadRun(RunDirectory run, EventFileReaderOptions options)
     {
         var data = new RunData(run.Name);
-        foreach (string file in EventFileNames.ListEventFiles(run.Path))
+        IReadOnlyList<string> files = EventFileNames.ListEventFiles(run.Path);
+        data.EventFiles = files.Count;
+        foreach (string file in files)
         {
             // Scalars decoded on the wire; only hparams and text events are parsed in full.
             using var reader = new EventFileReader(file, options, deferOtherPlugins: true);
@@ -133,16 +144,18 @@ public static class HParamsLogReader
             {
                 foreach (ScalarEvent point in points)
                 {
-                    (data.Scalars.TryGetValue(point.Tag, out List<ScalarPoint>? series) ? series : data.Scalars[point.Tag] = []).Add(new ScalarPoint(point.Step, point.Value, point.WallTime));
+                    data.Add(point);
                 }
 
                 points.Clear();
                 foreach (Summary.Types.Value value in evt?.Summary?.Value ?? [])
                 {
-                    if (HParamsSummaries.TryParse(value) is { } plugin)
+                    if (Decode(reader, value) is { } plugin)
                     {
                         data.Start ??= plugin.SessionStartInfo; // the first one wins, as in TensorBoard
                         data.End ??= plugin.SessionEndInfo;
+                        data.Starts += plugin.SessionStartInfo is null ? 0 : 1;
+                        data.Ends += plugin.SessionEndInfo is null ? 0 : 1;
                     }
                     else if (value.Metadata?.PluginData?.PluginName == TextPluginName && value.Tensor?.StringVal.Count > 0)
                     {
@@ -155,9 +168,50 @@ public static class HParamsLogReader
         return data;
     }
 
+    // An hparams summary's plugin data; null for other summaries and for damaged content (reported).
+    private static HParamsPluginData? Decode(EventFileReader reader, Summary.Types.Value value)
+    {
+        if (HParamsSummaries.TryDecode(value, out HParamsPluginData? data, out string? error) && error is not null)
+        {
+            reader.ReportDataProblem(EventFileProblemKind.InvalidPluginData, error);
+        }
+
+        return data;
+    }
+
     private sealed class RunData(string name)
     {
+        private readonly Dictionary<string, int> _backwardSteps = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _maxSteps = new(StringComparer.Ordinal);
+
         public string Name { get; } = name;
+
+        public int EventFiles { get; set; }
+
+        public int Starts { get; set; }
+
+        public int Ends { get; set; }
+
+        public void Add(ScalarEvent point)
+        {
+            if (!Scalars.TryGetValue(point.Tag, out List<ScalarPoint>? series))
+            {
+                Scalars[point.Tag] = series = [];
+                _maxSteps[point.Tag] = point.Step;
+            }
+            else if (point.Step <= _maxSteps[point.Tag])
+            {
+                _backwardSteps[point.Tag] = _backwardSteps.GetValueOrDefault(point.Tag) + 1;
+            }
+            else
+            {
+                _maxSteps[point.Tag] = point.Step;
+            }
+
+            series.Add(new ScalarPoint(point.Step, point.Value, point.WallTime));
+        }
+
+        public RunDiagnostics Diagnostics() => new(Name, EventFiles, Starts, Ends, _backwardSteps);
 
         public SessionStartInfo? Start { get; set; }
 
@@ -168,3 +222,11 @@ public static class HParamsLogReader
         public Dictionary<string, string> Texts { get; } = new(StringComparer.Ordinal);
     }
 }
+
+/// <summary>What a run holds that TensorBoard reads past or merges: extra session records, steps that go back.</summary>
+/// <param name="Run">The run's name.</param>
+/// <param name="EventFiles">Event files with data.</param>
+/// <param name="SessionStarts">Session start records (TensorBoard keeps the first).</param>
+/// <param name="SessionEnds">Session end records (TensorBoard keeps the first).</param>
+/// <param name="BackwardSteps">Per tag, points whose step is not after every earlier point's, in TensorBoard's file order.</param>
+internal sealed record RunDiagnostics(string Run, int EventFiles, int SessionStarts, int SessionEnds, IReadOnlyDictionary<string, int> BackwardSteps);

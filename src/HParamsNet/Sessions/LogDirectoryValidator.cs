@@ -50,10 +50,32 @@ public static class LogDirectoryValidator
                 p.IsCorruption ? p.Message + " Events after it are not shown." : p.Message)),
         };
 
-        int runs = LogDirectory.FindRuns(logDir).Count;
+        LogDirectoryScan scan = LogDirectory.Scan(logDir);
+        int runs = scan.Runs.Count;
         var experiments = HParamsLogReader.ReadExperiments(logDir, options);
-        IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir, options);
+        var diagnostics = new List<RunDiagnostics>();
+        IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir, options, diagnostics);
         problems = [.. problems.DistinctBy(p => (p.Where, p.Message))];
+        foreach (SkippedDirectory skipped in scan.Skipped)
+        {
+            problems.Add(new ValidationProblem(ValidationSeverity.Warning, Path.GetRelativePath(logDir, skipped.Path), $"{skipped.Reason}; not read (TensorBoard skips it too)."));
+        }
+
+        foreach (RunDiagnostics run in diagnostics)
+        {
+            AddWriterConflicts(run, problems);
+        }
+
+        foreach (IGrouping<string, SessionRecord> group in sessions.GroupBy(s => s.GroupName).Where(g => g.Skip(1).Any()))
+        {
+            var distinct = group.DistinctBy(s => Describe(s.HParams)).ToList();
+            if (distinct.Count > 1)
+            {
+                problems.Add(new ValidationProblem(ValidationSeverity.Error, $"group '{group.Key}'",
+                    $"holds {group.Count()} sessions with different hparams ({string.Join("; ", distinct.Take(3).Select(s => $"{s.Name}: {Describe(s.HParams)}"))}): TensorBoard shows them as one row and averages their metrics. Give each configuration its own group name (trial id)."));
+            }
+        }
+
         if (experiments.Count > 1)
         {
             problems.Add(new ValidationProblem(ValidationSeverity.Error, string.Join(", ", experiments.Select(e => e.Run)),
@@ -120,6 +142,30 @@ public static class LogDirectoryValidator
         return new ValidationReport(runs, sessions.Count, sessions.Select(s => s.GroupName).Distinct().Count(), hparams, metrics,
             [.. problems.OrderByDescending(p => p.Severity)]);
     }
+
+    // Two writers on one run (e.g. two processes on one study) leave what TensorBoard reads past:
+    // extra session records, and series whose steps go back where the second file starts again.
+    private static void AddWriterConflicts(RunDiagnostics run, List<ValidationProblem> problems)
+    {
+        string files = run.EventFiles > 1 ? $" ({run.EventFiles} event files: two writers?)" : string.Empty;
+        if (run.SessionStarts > 1)
+        {
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, run.Run, $"has {run.SessionStarts} session starts{files}: TensorBoard keeps the first and ignores the others' hparams. Write each session to its own run directory."));
+        }
+
+        if (run.SessionEnds > 1)
+        {
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, run.Run, $"has {run.SessionEnds} session ends{files}: TensorBoard keeps the first status. Write one end per session."));
+        }
+
+        foreach ((string tag, int count) in run.BackwardSteps.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, run.Run, $"'{tag}' has {count} points at a step that was already written or is earlier{files}: TensorBoard keeps one point per step, so the curve and the last value it shows are not what was written. Log each step once, in increasing order."));
+        }
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, object> hparams) =>
+        string.Join(", ", hparams.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Format(p.Value)}"));
 
     private static string Kind(object value) => value switch
     {

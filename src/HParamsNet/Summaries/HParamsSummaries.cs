@@ -91,6 +91,31 @@ public static class HParamsSummaries
             : null;
     }
 
+    /// <summary>
+    /// Decodes the plugin data of an hparams summary value without throwing: false when the value
+    /// is not an hparams summary; true with <paramref name="error"/> set when its content is damaged.
+    /// </summary>
+    internal static bool TryDecode(Summary.Types.Value value, out HParamsPluginData? data, out string? error)
+    {
+        data = null;
+        error = null;
+        if (value.Metadata?.PluginData?.PluginName != PluginName)
+        {
+            return false;
+        }
+
+        try
+        {
+            data = HParamsPluginData.Parser.ParseFrom(value.Metadata.PluginData.Content);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            error = $"tag '{value.Tag}': {e.Message}";
+        }
+
+        return true;
+    }
+
     private static Summary Build(string tag, HParamsPluginData data)
     {
         var value = new Summary.Types.Value

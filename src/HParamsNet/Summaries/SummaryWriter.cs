@@ -46,6 +46,17 @@ public sealed class SummaryWriter : IDisposable, IAsyncDisposable
         return new SummaryWriter(logDir, events, options.TimeProvider);
     }
 
+    /// <summary>A writer whose file TensorBoard sees only once <see cref="Publish"/> renames it (see <see cref="EventFileWriter.CreateStaged"/>).</summary>
+    internal static SummaryWriter CreateStaged(string logDir, EventFileWriterOptions? options = null)
+    {
+        options ??= EventFileWriterOptions.Default;
+        EventFileWriter events = EventFileWriter.CreateStaged(logDir, options);
+        return new SummaryWriter(logDir, events, options.TimeProvider);
+    }
+
+    /// <summary>Flushes a staged writer's file to disk, closes it and gives it its event file name.</summary>
+    internal string Publish() => _events.Publish();
+
     /// <summary>Writes a scalar value of series <paramref name="tag"/> at <paramref name="step"/> (stored as float32).</summary>
     /// <param name="tag">The series name; not starting with <c>_hparams_/</c>.</param>
     /// <param name="value">The value; NaN and infinities are kept, as TensorBoard shows them.</param>

@@ -11,6 +11,12 @@ internal static partial class TrialNames
 {
     public static string Trial(int number) => string.Create(CultureInfo.InvariantCulture, $"trial-{number:D4}");
 
+    /// <summary>
+    /// The session group of a trial: its name and the study's id, so that the trials of studies
+    /// below one TensorBoard log directory never merge (the folds of a trial share it).
+    /// </summary>
+    public static string Group(int number, string? studyId) => studyId is null ? Trial(number) : $"{Trial(number)}@{studyId}";
+
     public static string Session(int number, int? fold) =>
         fold is int f ? string.Create(CultureInfo.InvariantCulture, $"{Trial(number)}/fold-{f:D2}") : Trial(number);
 

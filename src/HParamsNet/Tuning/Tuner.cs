@@ -61,7 +61,7 @@ public sealed class Tuner
     {
         ArgumentNullException.ThrowIfNull(objective);
         var experiment = new HParamsExperiment(_options.Space, [_options.Objective.Metric, .. _options.Metrics]);
-        var store = new LogDirectoryStore(_options.LogDir, _options.WriterOptions);
+        using var store = new LogDirectoryStore(_options.LogDir, _options.WriterOptions);
         CrossValidationOptions? cv = _options.CrossValidation;
         StoredStudy stored = store.Open(experiment, _options.Objective, cv?.Splitter.Folds);
         if (stored.Trials.Count > 0 || stored.Incomplete.Count > 0 || stored.MovedAside.Count > 0)
@@ -297,20 +297,31 @@ public sealed class Tuner
                 [.. _running.Values],
                 TrialRandom.For(_options.Seed, number));
             IReadOnlyDictionary<HParam, object>? proposal = _options.Strategy.Propose(context);
-            if (proposal is not null)
+            if (proposal is null)
             {
-                foreach (HParam hparam in _options.Space)
-                {
-                    if (!proposal.TryGetValue(hparam, out object? value))
-                    {
-                        throw new InvalidOperationException($"{_options.Strategy.GetType().Name} proposed no value for hparam '{hparam.Name}'.");
-                    }
-
-                    hparam.Validate(value);
-                }
+                return null;
             }
 
-            return proposal;
+            foreach (HParam hparam in _options.Space)
+            {
+                if (!proposal.TryGetValue(hparam, out object? value))
+                {
+                    throw new InvalidOperationException($"{_options.Strategy.GetType().Name} proposed no value for hparam '{hparam.Name}'.");
+                }
+
+                hparam.Validate(value);
+            }
+
+            if (!context.IsTaken(proposal))
+            {
+                return proposal;
+            }
+
+            // A trial already tried (or running) teaches nothing new, and a failed one would fail
+            // again: take an untried configuration instead, or stop when none is left.
+            IReadOnlyDictionary<HParam, object>? untried = UntriedConfigurations.Draw(context);
+            TunerLog.RepeatReplaced(_tuner._logger, number, _options.Strategy.GetType().Name, untried is not null);
+            return untried;
         }
 
         private async Task<FrozenTrial?> RunTrialAsync(Work work)
@@ -348,6 +359,11 @@ public sealed class Tuner
                 {
                     TrialValues values = await _objective(trial, _cancellation).ConfigureAwait(false);
                     ArgumentNullException.ThrowIfNull(values, "objective result");
+                    if (!double.IsFinite(values.Objective))
+                    {
+                        throw new NonFiniteObjectiveException(metric, values.Objective);
+                    }
+
                     trial.WriteFinal(metric, values.Objective);
                     foreach ((Metric other, double otherValue) in values.Others)
                     {
@@ -375,7 +391,7 @@ public sealed class Tuner
                 }
                 catch (Exception e)
                 {
-                    error = $"{e.GetType().Name}: {e.Message}";
+                    error = e is NonFiniteObjectiveException ? e.Message : $"{e.GetType().Name}: {e.Message}";
                     session.End(SessionStatus.Failure, $"failed: {error}");
                     TunerLog.TrialFailed(logger, work.Number, error, e);
                     state = TrialState.Failed;

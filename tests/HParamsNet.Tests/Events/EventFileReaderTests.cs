@@ -133,8 +133,10 @@ public class EventFileReaderTests
         using var dir = new TempDirectory();
         foreach (string name in new[] { "events.out.tfevents.9.a", "events.out.tfevents.10.a", "foo.tfevents.bar", "notes.txt", "x.tfevents.1.profile-empty" })
         {
-            File.WriteAllBytes(dir.Combine(name), []);
+            File.WriteAllBytes(dir.Combine(name), [0]);
         }
+
+        File.WriteAllBytes(dir.Combine("events.out.tfevents.8.empty"), []); // holds nothing: not read
 
         var files = EventFileNames.ListEventFiles(dir.Path).Select(Path.GetFileName);
 

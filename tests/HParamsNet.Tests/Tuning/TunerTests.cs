@@ -52,7 +52,9 @@ public class TunerTests
         Assert.That(experiment.HparamInfos.Select(h => h.Name), Is.EqualTo(new[] { "units", "optimizer" }));
         Assert.That(experiment.MetricInfos.Single().Name.Tag, Is.EqualTo("accuracy"));
         Assert.That(sessions.Select(s => s.Name), Is.EqualTo(Enumerable.Range(1, 6).Select(n => $"trial-{n:D4}")));
-        Assert.That(sessions.Select(s => s.GroupName), Is.EqualTo(sessions.Select(s => s.Name)));
+        Assert.That(sessions.Select(s => s.GroupName), Has.All.Match(@"^trial-\d{4}@[0-9a-f]{8}$"), "groups named by trial and study");
+        Assert.That(sessions.Select(s => s.GroupName[..s.GroupName.IndexOf('@', StringComparison.Ordinal)]), Is.EqualTo(sessions.Select(s => s.Name)));
+        Assert.That(sessions.Select(s => s.GroupName[s.GroupName.IndexOf('@', StringComparison.Ordinal)..]).Distinct().Count(), Is.EqualTo(1), "one study id");
         Assert.That(sessions.Select(s => s.Status), Has.All.EqualTo(SessionStatus.Success));
         Assert.That(sessions.Select(s => s.Last("", "accuracy")!.Value.Value), Has.All.GreaterThan(0.2));
     }

@@ -9,11 +9,17 @@ namespace HParamsNet;
 /// in the root run, one session per trial (per fold with cross-validation) in <c>trial-NNNN</c>
 /// runs. Reopening it reads the finished trials back, refuses a different search space, and
 /// moves interrupted sessions aside so that TensorBoard shows no dangling or duplicate curves.
+/// While open, it holds the directory's lock: a second process is refused, never let in.
 /// </summary>
-public sealed class LogDirectoryStore
+internal sealed class LogDirectoryStore : IDisposable
 {
+    /// <summary>The text tag in the root run that names the study (its session groups carry the id).</summary>
+    public const string StudyTextTag = "tuner/study";
+
     private readonly EventFileWriterOptions? _writerOptions;
     private readonly TimeProvider _time;
+    private LogDirectoryLock? _lock;
+    private string? _studyId;
 
     /// <summary>Creates the store.</summary>
     /// <param name="logDir">The study's log directory (TensorBoard's --logdir).</param>
@@ -36,40 +42,127 @@ public sealed class LogDirectoryStore
     public string InterruptedDir => LogDir.TrimEnd(Path.DirectorySeparatorChar) + ".interrupted";
 
     /// <summary>
-    /// Opens the study: declares the experiment in a new log directory, or checks it against the
-    /// one recorded there, and reads the trials back.
+    /// Opens the study: takes the directory's lock, declares the experiment in a new log directory
+    /// (or one whose creation a crash interrupted), or checks it against the one recorded there,
+    /// and reads the trials back.
     /// </summary>
     /// <param name="experiment">The study's hparams and metrics.</param>
     /// <param name="objective">The objective, to read trials' values.</param>
     /// <param name="folds">Folds per trial (null without cross-validation).</param>
-    /// <exception cref="InvalidOperationException">The directory holds another study, or runs that are not a study; the message names the difference.</exception>
+    /// <exception cref="InvalidOperationException">Another process holds the directory, or it holds another study, or runs that are not a study; the message names the difference.</exception>
+    /// <exception cref="IOException">The directory cannot be created or written; the message says why.</exception>
     public StoredStudy Open(HParamsExperiment experiment, Objective objective, int? folds)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(objective);
-        bool hasRuns = Directory.Exists(LogDir) && LogDirectory.FindRuns(LogDir).Count > 0;
-        if (!hasRuns)
+        _lock ??= LogDirectoryLock.Acquire(LogDir, _time);
+        RemoveStagedLeftovers();
+        IReadOnlyList<RunDirectory> runs = LogDirectory.FindRuns(LogDir);
+        if (runs.Count == 0)
         {
-            using var root = SummaryWriter.Create(LogDir, _writerOptions);
-            root.HParamsConfig(experiment);
-            root.Flush(toDisk: true);
-            return new StoredStudy([], []);
+            return Create(experiment, movedAside: []);
         }
 
-        Experiment recorded = HParamsLogReader.ReadExperiment(LogDir)
-            ?? throw new InvalidOperationException($"'{LogDir}' already holds TensorBoard runs but no hparams config, so it is not a study of this tuner. Choose a new or empty log directory; nothing in it was changed.");
+        Experiment? recorded = HParamsLogReader.ReadExperiment(LogDir);
+        if (recorded is null)
+        {
+            // Only a crash of an earlier version (or a writer opened and closed with nothing in it)
+            // leaves event files that hold nothing but their header: finish that creation.
+            if (runs.All(r => r.Name == "." ) && !RootHasSummaries())
+            {
+                return Create(experiment, movedAside: [MoveRootFilesAside()]);
+            }
+
+            throw new InvalidOperationException($"'{LogDir}' already holds TensorBoard runs (e.g. '{runs[0].Name}') but no hparams config, so it is not a study of this tuner. Choose a new or empty log directory; nothing in it was changed.");
+        }
+
         string? difference = Compare(recorded, experiment.ToProto(0));
         if (difference is not null)
         {
             throw new InvalidOperationException($"'{LogDir}' holds a study with a different search space or metrics: {difference}. Resume it with the same hparams and metrics, or use a new log directory; nothing in it was changed.");
         }
 
+        _studyId = ReadStudyId();
         return ReadTrials(experiment, objective, folds);
+    }
+
+    /// <summary>Releases the log directory's lock.</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    // The experiment appears at once or not at all: written under a name TensorBoard ignores, on
+    // disk, then renamed. A study killed during its creation is created again on the next run.
+    private StoredStudy Create(HParamsExperiment experiment, IReadOnlyList<string> movedAside)
+    {
+        _studyId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        using (SummaryWriter root = SummaryWriter.CreateStaged(LogDir, _writerOptions))
+        {
+            root.HParamsConfig(experiment);
+            root.WriteSummary(TextSummaries.Text(StudyTextTag, $"study {_studyId}: session groups are named trial-NNNN@{_studyId}, so that studies below one TensorBoard log directory never share a group."), 0);
+            root.Publish();
+        }
+
+        return new StoredStudy([], []) { MovedAside = movedAside };
+    }
+
+    // The root run's event files, moved (never deleted) beside the log directory.
+    private string MoveRootFilesAside()
+    {
+        string target = Path.Combine(InterruptedDir, "root." + _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        for (int i = 1; Directory.Exists(target); i++)
+        {
+            target = Path.Combine(InterruptedDir, $"root.{_time.GetUtcNow():yyyyMMdd-HHmmss}.{i}");
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (string file in EventFileNames.ListEventFiles(LogDir))
+        {
+            File.Move(file, Path.Combine(target, Path.GetFileName(file)), overwrite: false);
+        }
+
+        return target;
+    }
+
+    private void RemoveStagedLeftovers()
+    {
+        foreach (string staged in Directory.EnumerateFiles(LogDir, EventFileWriter.StagingPrefix + "*"))
+        {
+            File.Delete(staged); // a creation that died before publishing; never visible to TensorBoard
+        }
+    }
+
+    private bool RootHasSummaries()
+    {
+        var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+        return EventFileReader.ReadRunEvents(LogDir, options).Any(e => e.Summary is not null || e.WhatCase != Protos.Event.WhatOneofCase.FileVersion);
+    }
+
+    // The id written when the study was created; null for studies of earlier versions, whose
+    // groups keep their plain trial names so that one study stays consistent.
+    private string? ReadStudyId()
+    {
+        var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+        foreach (Protos.Event evt in EventFileReader.ReadRunEvents(LogDir, options))
+        {
+            foreach (Protos.Summary.Types.Value value in evt.Summary?.Value ?? [])
+            {
+                if (value.Tag == StudyTextTag && value.Tensor?.StringVal.Count > 0)
+                {
+                    string text = value.Tensor.StringVal[0].ToStringUtf8();
+                    return text.StartsWith("study ", StringComparison.Ordinal) && text.Length >= 14 ? text[6..14] : null;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Starts the record of one session of a trial.</summary>
     internal TrialSession BeginSession(int number, int? fold, IReadOnlyDictionary<HParam, object> hparams, bool syncToDisk) =>
-        new(LogDir, TrialNames.Session(number, fold), hparams, TrialNames.Trial(number), _writerOptions, syncToDisk);
+        new(LogDir, TrialNames.Session(number, fold), hparams, TrialNames.Group(number, _studyId), _writerOptions, syncToDisk);
 
     /// <summary>Moves a session's run directory (and its sub-runs) out of the log directory.</summary>
     internal string MoveAside(string runName)
@@ -126,7 +219,8 @@ public sealed class LogDirectoryStore
         {
             var done = trial.ToList();
             var missing = folds is int k ? Enumerable.Range(0, k).Where(f => done.All(d => d.Fold != f)).ToList() : [];
-            if (missing.Count > 0)
+            // A failed or pruned fold ends its trial: the folds after it never run, now or on resume.
+            if (missing.Count > 0 && done.All(d => StateOf(d.Session) == TrialState.Complete))
             {
                 incomplete.Add(new IncompleteTrial(trial.Key, experiment.Resolve(done[0].Session.HParams), missing, done.Select(d => d.Session).ToList()));
             }
@@ -229,7 +323,7 @@ public sealed class LogDirectoryStore
 /// <summary>What a log directory held when a study was opened.</summary>
 /// <param name="Trials">Finished trials, by number.</param>
 /// <param name="Incomplete">Trials a crash interrupted, to run again first.</param>
-public sealed record StoredStudy(IReadOnlyList<FrozenTrial> Trials, IReadOnlyList<IncompleteTrial> Incomplete)
+internal sealed record StoredStudy(IReadOnlyList<FrozenTrial> Trials, IReadOnlyList<IncompleteTrial> Incomplete)
 {
     /// <summary>Where interrupted sessions were moved.</summary>
     public IReadOnlyList<string> MovedAside { get; init; } = [];
@@ -240,4 +334,4 @@ public sealed record StoredStudy(IReadOnlyList<FrozenTrial> Trials, IReadOnlyLis
 /// <param name="HParams">Its configuration, or <see langword="null"/> when it died before writing it (a new proposal is made for the number).</param>
 /// <param name="MissingFolds">With cross-validation, the folds still to run; empty without.</param>
 /// <param name="FinishedFolds">With cross-validation, sessions of the folds that finished (kept, not run again).</param>
-public sealed record IncompleteTrial(int Number, IReadOnlyDictionary<HParam, object>? HParams, IReadOnlyList<int> MissingFolds, IReadOnlyList<SessionRecord> FinishedFolds);
+internal sealed record IncompleteTrial(int Number, IReadOnlyDictionary<HParam, object>? HParams, IReadOnlyList<int> MissingFolds, IReadOnlyList<SessionRecord> FinishedFolds);

@@ -7,11 +7,11 @@ namespace HParamsNet;
 /// Bayesian optimisation with a Gaussian process: inputs in the unit cube (log scale where the
 /// domain asks for it; strings and bools one-hot with one shared length scale per hparam), targets
 /// standardised, a Matérn-5/2 ARD kernel plus noise whose hyperparameters maximise the marginal
-/// likelihood under weak priors (L-BFGS, warm-started from the previous fit and from a default),
+/// likelihood under weak priors (L-BFGS from a fixed start, so proposals depend on the trials only),
 /// and the next point by log expected improvement: quasi-random candidates and points near the best
 /// trials, refined coordinate by coordinate (integer, ordinal and categorical coordinates moved on
 /// their own grids). Quasi-random (Halton) start; running trials count as the worst result so far
-/// (constant liar); failed trials are ignored.
+/// (constant liar), and so do failed trials, so that a failing region does not attract the search.
 /// </summary>
 /// <remarks>
 /// The model costs O(n³) in the trials used: past <see cref="GpOptions.MaxTrainingPoints"/> it fits
@@ -20,9 +20,7 @@ namespace HParamsNet;
 public sealed class GpSearch : SearchStrategy
 {
     private readonly RandomSearch _fallback = new();
-    private SpaceEncoding? _encoding;
-    private double[]? _lastTheta;
-    private int _fits;
+    private SpaceEncoding? _encoding; // a cache of what the space determines: not state that changes proposals
 
     /// <summary>Creates the strategy.</summary>
     /// <param name="options">Options; the defaults when <see langword="null"/>.</param>
@@ -60,12 +58,18 @@ public sealed class GpSearch : SearchStrategy
 
         Subsample(points, losses, context.Random);
         double worst = losses.Max();
-        foreach (IReadOnlyDictionary<string, object> running in context.Running)
+        int observed = points.Count;
+
+        // Running trials (constant liar: parallel workers then propose different points) and failed
+        // ones (so a configuration that fails does not attract the search) count as the worst so far.
+        IEnumerable<IReadOnlyDictionary<string, object>> liars = context.Running
+            .Concat(context.Trials.Where(t => t.State == TrialState.Failed).Select(t => t.HParams));
+        foreach (IReadOnlyDictionary<string, object> liar in liars)
         {
-            if (encoding.Encode(running) is double[] encoded)
+            if (encoding.Encode(liar) is double[] encoded)
             {
                 points.Add(cube.ToUnit(encoded));
-                losses.Add(worst); // constant liar: a running trial is assumed to do as badly as the worst
+                losses.Add(worst);
             }
         }
 
@@ -82,7 +86,7 @@ public sealed class GpSearch : SearchStrategy
             return _fallback.Propose(context);
         }
 
-        double best = y.Take(y.Length - context.Running.Count).Min();
+        double best = y.Take(observed).Min();
         double[] proposal = MaximiseAcquisition(gp, cube, x, y, best, context.Random);
         return encoding.Decode(cube.FromUnit(proposal));
     }
@@ -93,19 +97,9 @@ public sealed class GpSearch : SearchStrategy
         Array.Fill(defaultTheta, Math.Log(0.5), 0, groupCount);
         defaultTheta[groupCount] = 0;                // s² = 1 (standardised targets)
         defaultTheta[groupCount + 1] = Math.Log(1e-3);
-        // Warm start from the previous fit; from the default too at first and every tenth fit, so a
-        // poor basin is left behind (two starts cost twice as much, and the fit dominates the cost).
-        var starts = new List<double[]>();
-        if (_lastTheta is { } last && last.Length == defaultTheta.Length)
-        {
-            starts.Add(last);
-        }
-
-        if (starts.Count == 0 || ++_fits % 10 == 0)
-        {
-            starts.Add(defaultTheta);
-        }
-
+        // Always the same start: a proposal is a function of the seed and the trials only, so a
+        // resumed study, or a reused instance, proposes what a fresh one would.
+        double[][] starts = [defaultTheta];
         double[] best = defaultTheta;
         double bestValue = double.PositiveInfinity;
         IObjectiveFunction objective = ObjectiveFunction.Gradient(v =>
@@ -136,7 +130,6 @@ public sealed class GpSearch : SearchStrategy
             }
         }
 
-        _lastTheta = best;
         return best;
     }
 
