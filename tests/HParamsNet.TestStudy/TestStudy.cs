@@ -8,13 +8,19 @@ public static class TestStudy
     public static readonly HParam Optimizer = new("optimizer", new Discrete("adam", "sgd"));
     public static readonly Metric Accuracy = new("accuracy");
 
+    /// <summary>Trials in a finished study: the grid's 12 configurations, or MaxTrials of the default strategy.</summary>
+    public const int Trials = 12;
+
+    /// <summary>Folds per trial with cross-validation.</summary>
+    public const int Folds = 3;
+
     public static TunerOptions Options(string logDir, bool crossValidate) => new()
     {
         LogDir = logDir,
         Space = [Units, Rate, Optimizer],
         Objective = new Objective(Accuracy, StudyDirection.Maximize),
         Strategy = new GridSearch(),
-        CrossValidation = crossValidate ? new CrossValidationOptions(new KFold(3), 30) : null,
+        CrossValidation = crossValidate ? new CrossValidationOptions(new KFold(Folds), 30) : null,
         Progress = new Progress<TunerProgress>(p => Console.WriteLine($"finished {p.Finished}")),
     };
 
