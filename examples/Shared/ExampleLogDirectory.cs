@@ -14,6 +14,13 @@ internal static class ExampleLogDirectory
         string logDir = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("logs", name));
         if (Directory.Exists(logDir) && Directory.EnumerateFileSystemEntries(logDir).Any())
         {
+            if (InUse(logDir) is string lockFile)
+            {
+                // Moving a running study's directory away would split its record in two.
+                Console.Error.WriteLine($"{logDir} is in use by a study that is still running (it holds {lockFile}); wait for it to finish, or pass another log directory as the first argument.");
+                Environment.Exit(2);
+            }
+
             string aside = $"{logDir}.previous-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             Directory.Move(logDir, aside);
             Console.WriteLine($"Moved the earlier results in {logDir} to {aside}.");
@@ -21,5 +28,23 @@ internal static class ExampleLogDirectory
 
         Directory.CreateDirectory(logDir);
         return logDir;
+    }
+
+    // A study lock file below the directory that another process holds (the OS frees it when that process ends).
+    private static string? InUse(string logDir)
+    {
+        foreach (string lockFile in Directory.EnumerateFiles(logDir, ".hparamsnet.lock", SearchOption.AllDirectories))
+        {
+            try
+            {
+                using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                return lockFile;
+            }
+        }
+
+        return null;
     }
 }

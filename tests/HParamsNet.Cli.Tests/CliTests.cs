@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Google.Protobuf;
 using HParamsNet.Cli;
 
 namespace HParamsNet.Cli.Tests;
@@ -294,5 +295,23 @@ public class CliTests
         }
 
         Assert.That(Run("validate", dir).Output, Does.Contain("not a valid HParamsPluginData").And.Contain("@ "));
+    }
+
+    [Test]
+    public void A_session_time_no_calendar_holds_is_shown_as_a_number_not_a_crash()
+    {
+        // Found by the fuzz run: a checksum-valid record with start_time_secs = 1e300 crashed `ls`.
+        string dir = NewDirectory();
+        var start = new HParamsNet.Protos.HParams.HParamsPluginData { SessionStartInfo = new() { GroupName = "g", StartTimeSecs = 1e300 } };
+        var value = new HParamsNet.Protos.Summary.Types.Value { Tag = HParamsSummaries.SessionStartInfoTag, Metadata = new() { PluginData = new() { PluginName = HParamsSummaries.PluginName, Content = start.ToByteString() } } };
+        using (var writer = SummaryWriter.Create(Path.Combine(dir, "run")))
+        {
+            writer.WriteSummary(new HParamsNet.Protos.Summary { Value = { value } }, 0);
+        }
+
+        var (exit, output, error) = Run("ls", dir);
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(output, Does.Contain("1E+300 (not a time)"));
     }
 }

@@ -50,5 +50,6 @@ internal static class LsCommand
     }
 
     private static string Time(double unixSeconds) =>
-        DateTimeOffset.UnixEpoch.AddSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        UnixTime.FromSeconds(unixSeconds)?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+        ?? string.Create(CultureInfo.InvariantCulture, $"{unixSeconds} (not a time)"); // a damaged record
 }

@@ -111,8 +111,8 @@ public sealed class Tuner
                     complete ? values.Average(v => v!.Value) : double.NaN,
                     [],
                     [],
-                    DateTimeOffset.UnixEpoch.AddSeconds(first.StartTime),
-                    DateTimeOffset.UnixEpoch.AddSeconds(group.Max(s => s.EndTime)),
+                    UnixTime.FromSecondsOrEpoch(first.StartTime),
+                    UnixTime.FromSecondsOrEpoch(group.Max(s => s.EndTime)),
                     null));
             }
 
@@ -327,7 +327,7 @@ public sealed class Tuner
         private async Task<FrozenTrial?> RunTrialAsync(Work work)
         {
             DateTimeOffset started = work.FinishedFolds.Count > 0
-                ? DateTimeOffset.UnixEpoch.AddSeconds(work.FinishedFolds.Min(s => s.StartTime))
+                ? UnixTime.FromSecondsOrEpoch(work.FinishedFolds.Min(s => s.StartTime))
                 : _tuner._time.GetUtcNow();
             Metric metric = _options.Objective.Metric;
             var foldValues = new SortedDictionary<int, double>();

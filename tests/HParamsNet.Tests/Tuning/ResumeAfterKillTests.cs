@@ -71,25 +71,30 @@ public class ResumeAfterKillTests
         using var dir = new TempDirectory();
         string logDir = dir.Combine("study");
         using Process holder = StartStudy(logDir, stepMilliseconds: 200, crossValidate: false);
-        while (await holder.StandardOutput.ReadLineAsync() is string line && line != "start")
+        try
         {
+            while (await holder.StandardOutput.ReadLineAsync() is string line && line != "start")
+            {
+            }
+
+            await Task.Delay(500); // the holder is inside its first trial
+
+            using (Process second = StartStudy(logDir, stepMilliseconds: 1, crossValidate: false))
+            {
+                string error = await second.StandardError.ReadToEndAsync();
+                await second.WaitForExitAsync();
+                Assert.That(second.ExitCode, Is.Not.Zero);
+                Assert.That(error, Does.Contain($"Log directory '{logDir}' is in use by another study process (host ").And.Contain($"pid {holder.Id}, since "));
+            }
+
+            Assert.That(HParamsLogReader.ReadSessions(logDir).Select(s => s.Name), Is.EqualTo(new[] { "trial-0001" }), "the refused process wrote nothing");
+            Assert.That(Directory.Exists(logDir + ".interrupted"), Is.False, "and moved nothing aside");
         }
-
-        await Task.Delay(500); // the holder is inside its first trial
-
-        using (Process second = StartStudy(logDir, stepMilliseconds: 1, crossValidate: false))
+        finally
         {
-            string error = await second.StandardError.ReadToEndAsync();
-            await second.WaitForExitAsync();
-            Assert.That(second.ExitCode, Is.Not.Zero);
-            Assert.That(error, Does.Contain($"Log directory '{logDir}' is in use by another study process (host ").And.Contain($"pid {holder.Id}, since "));
+            holder.Kill(entireProcessTree: true); // SIGKILL: the OS releases its lock
+            await holder.WaitForExitAsync();
         }
-
-        Assert.That(HParamsLogReader.ReadSessions(logDir).Select(s => s.Name), Is.EqualTo(new[] { "trial-0001" }), "the refused process wrote nothing");
-        Assert.That(Directory.Exists(logDir + ".interrupted"), Is.False, "and moved nothing aside");
-
-        holder.Kill(entireProcessTree: true);
-        await holder.WaitForExitAsync();
         using Process after = StartStudy(logDir, stepMilliseconds: 1, crossValidate: false);
         string output = await after.StandardOutput.ReadToEndAsync();
         await after.WaitForExitAsync();

@@ -22,6 +22,8 @@ public class StrategyContractTests
         yield return new TestCaseData((Func<SearchStrategy>)(() => new TpeSearch())).SetArgDisplayNames("tpe");
         yield return new TestCaseData((Func<SearchStrategy>)(() => new GeneticSearch())).SetArgDisplayNames("genetic");
         yield return new TestCaseData((Func<SearchStrategy>)(() => new GpSearch())).SetArgDisplayNames("gp");
+        // A short kernel fit: where it starts decides where it ends, so hidden warm starts would show.
+        yield return new TestCaseData((Func<SearchStrategy>)(() => new GpSearch(new GpOptions { MaxLikelihoodIterations = 2 }))).SetArgDisplayNames("gp-short-fit");
         yield return new TestCaseData((Func<SearchStrategy>)(() => new AutoSearch())).SetArgDisplayNames("auto");
     }
 
@@ -33,10 +35,12 @@ public class StrategyContractTests
         var trials = Enumerable.Range(1, 30).Select(n => StrategyTests.Frozen(n, space.ToDictionary(h => h, h => h.Domain.SampleUniform(random)), random.NextDouble())).ToList();
         StrategyContext At(int count) => new(space, Minimize, count + 1, trials.Take(count).ToList(), [], TrialRandom.For(11, count + 1));
 
+        // What a reused instance has seen: another study on the same space, whose values are reversed.
+        var other = trials.Select(t => t with { Value = -t.Value * 1000 }).ToList();
         SearchStrategy reused = create();
-        for (int count = 12; count < 30; count += 3)
+        for (int count = 12; count <= 30; count += 3)
         {
-            reused.Propose(At(count)); // what a long-running study, or a reused instance, has seen
+            reused.Propose(new StrategyContext(space, Minimize, count + 1, other.Take(count).ToList(), [], TrialRandom.For(5, count + 1)));
         }
 
         var fromReused = reused.Propose(At(30));

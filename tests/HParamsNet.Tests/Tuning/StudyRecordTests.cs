@@ -116,8 +116,16 @@ public class StudyRecordTests
         });
         await inTrial.Task;
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() => new Tuner(Options(dir.Path)).RunAsync(Score))!;
-        release.SetResult();
+        InvalidOperationException error;
+        try
+        {
+            error = Assert.ThrowsAsync<InvalidOperationException>(() => new Tuner(Options(dir.Path)).RunAsync(Score))!;
+        }
+        finally
+        {
+            release.SetResult(); // also when the assertion fails: never leave the first study waiting
+        }
+
         await first;
 
         Assert.That(error.Message, Does.Contain(Path.GetFullPath(dir.Path)).And.Contain($"pid {Environment.ProcessId}").And.Contain("since").And.Contain("Nothing was changed"));

@@ -282,7 +282,7 @@ internal sealed class LogDirectoryStore : IDisposable
     };
 
     private static DateTimeOffset FromUnix(double seconds) =>
-        DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        UnixTime.FromSecondsOrEpoch(seconds);
 
     // The first difference between the recorded experiment and this study's, in words; null if none.
     private static string? Compare(Experiment recorded, Experiment current)
