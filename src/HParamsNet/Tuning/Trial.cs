@@ -97,7 +97,7 @@ public sealed class Trial
     public void Report(Metric metric, double value, long step)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        _session.Writer(metric.Group).Scalar(metric.Tag, value, step);
+        _session.Scalar(metric.Group, metric.Tag, value, step);
         _lastSteps[metric] = step;
         if (metric == _objective.Metric)
         {
@@ -107,9 +107,9 @@ public sealed class Trial
     }
 
     /// <summary>Writes a scalar that is not one of the study's metrics to the trial's run (or sub-run <paramref name="group"/>).</summary>
-    public void Scalar(string tag, double value, long step, string group = "") => _session.Writer(group).Scalar(tag, value, step);
+    public void Scalar(string tag, double value, long step, string group = "") => _session.Scalar(group, tag, value, step);
 
     // The final value goes after the last reported step, so TensorBoard (which shows the last value) shows it.
     internal void WriteFinal(Metric metric, double value) =>
-        _session.Writer(metric.Group).Scalar(metric.Tag, value, _lastSteps.TryGetValue(metric, out long last) ? last + 1 : 1);
+        _session.Scalar(metric.Group, metric.Tag, value, _lastSteps.TryGetValue(metric, out long last) ? last + 1 : 1);
 }

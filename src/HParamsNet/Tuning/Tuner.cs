@@ -192,7 +192,21 @@ public sealed class Tuner
         {
             while (TryTake(out Work? work))
             {
-                FrozenTrial? trial = await RunTrialAsync(work).ConfigureAwait(false);
+                FrozenTrial? trial;
+                try
+                {
+                    trial = await RunTrialAsync(work).ConfigureAwait(false);
+                }
+                catch
+                {
+                    lock (_gate)
+                    {
+                        _stop = true; // the other workers finish their trials and take no new ones
+                    }
+
+                    throw;
+                }
+
                 lock (_gate)
                 {
                     _running.Remove(work.Number);
@@ -357,45 +371,54 @@ public sealed class Tuner
                 var trial = new Trial(work.Number, work.HParams, fold is int f ? _folds![f] : null, session, _options.Objective, _options.Pruner, () => Finished, _cancellation);
                 try
                 {
-                    TrialValues values = await _objective(trial, _cancellation).ConfigureAwait(false);
-                    ArgumentNullException.ThrowIfNull(values, "objective result");
-                    if (!double.IsFinite(values.Objective))
+                    try
                     {
-                        throw new NonFiniteObjectiveException(metric, values.Objective);
-                    }
+                        TrialValues values = await _objective(trial, _cancellation).ConfigureAwait(false);
+                        ArgumentNullException.ThrowIfNull(values, "objective result");
+                        if (!double.IsFinite(values.Objective))
+                        {
+                            throw new NonFiniteObjectiveException(metric, values.Objective);
+                        }
 
-                    trial.WriteFinal(metric, values.Objective);
-                    foreach ((Metric other, double otherValue) in values.Others)
+                        trial.WriteFinal(metric, values.Objective);
+                        foreach ((Metric other, double otherValue) in values.Others)
+                        {
+                            trial.WriteFinal(other, otherValue);
+                        }
+
+                        session.End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {values.Objective}"));
+                        foldValues[fold ?? 0] = values.Objective;
+                        intermediate = [.. trial.IntermediateValues];
+                    }
+                    catch (TrialPrunedException)
                     {
-                        trial.WriteFinal(other, otherValue);
+                        long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
+                        session.End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {step}"));
+                        state = TrialState.Pruned;
+                        intermediate = [.. trial.IntermediateValues];
+                        break;
                     }
-
-                    session.End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {values.Objective}"));
-                    foldValues[fold ?? 0] = values.Objective;
-                    intermediate = [.. trial.IntermediateValues];
+                    catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+                    {
+                        // As if the process had been killed: no end record, and out of TensorBoard's sight.
+                        session.Dispose();
+                        _store.MoveAside(session.RunName);
+                        return null;
+                    }
+                    catch (Exception e) when (e is not StudyRecordException)
+                    {
+                        error = e is NonFiniteObjectiveException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                        session.End(SessionStatus.Failure, $"failed: {error}");
+                        TunerLog.TrialFailed(logger, work.Number, error, e);
+                        state = TrialState.Failed;
+                        break;
+                    }
                 }
-                catch (TrialPrunedException)
+                catch (StudyRecordException)
                 {
-                    long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
-                    session.End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {step}"));
-                    state = TrialState.Pruned;
-                    intermediate = [.. trial.IntermediateValues];
-                    break;
-                }
-                catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-                {
-                    // As if the process had been killed: no end record, and out of TensorBoard's sight.
-                    session.Dispose();
-                    _store.MoveAside(session.RunName);
-                    return null;
-                }
-                catch (Exception e)
-                {
-                    error = e is NonFiniteObjectiveException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                    session.End(SessionStatus.Failure, $"failed: {error}");
-                    TunerLog.TrialFailed(logger, work.Number, error, e);
-                    state = TrialState.Failed;
-                    break;
+                    // The record, not the trial, failed: no end is written, so resume runs it again.
+                    session.Abandon();
+                    throw;
                 }
             }
 

@@ -23,8 +23,12 @@ internal sealed class TrialSession : IDisposable
         _options = options;
         _syncToDisk = syncToDisk;
         SummaryWriter run = Writer(string.Empty);
-        run.HParams(hparams, groupName);
-        run.Flush(); // TensorBoard shows the running trial, and a crash cannot lose which configuration it was
+        Recording(() =>
+        {
+            run.HParams(hparams, groupName);
+            run.Flush(); // TensorBoard shows the running trial, and a crash cannot lose which configuration it was
+            return run;
+        });
     }
 
     public string RunName { get; }
@@ -32,13 +36,14 @@ internal sealed class TrialSession : IDisposable
     public string RunDirectory { get; }
 
     /// <summary>The writer of the session's run ("") or of one of its sub-runs.</summary>
+    /// <exception cref="StudyRecordException">Its event file cannot be created.</exception>
     public SummaryWriter Writer(string group)
     {
         lock (_lock)
         {
             if (!_writers.TryGetValue(group, out SummaryWriter? writer))
             {
-                writer = SummaryWriter.Create(group.Length == 0 ? RunDirectory : Path.Combine(RunDirectory, group), _options);
+                writer = Recording(() => SummaryWriter.Create(group.Length == 0 ? RunDirectory : Path.Combine(RunDirectory, group), _options));
                 _writers.Add(group, writer);
             }
 
@@ -46,16 +51,55 @@ internal sealed class TrialSession : IDisposable
         }
     }
 
+    /// <summary>Writes a scalar of the session's run ("") or of one of its sub-runs.</summary>
+    /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
+    public void Scalar(string group, string tag, double value, long step)
+    {
+        SummaryWriter writer = Writer(group);
+        Recording(() =>
+        {
+            writer.Scalar(tag, value, step);
+            return writer;
+        });
+    }
+
     /// <summary>Writes how the session ended and hands every file to the OS (and to the disk, if asked).</summary>
+    /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
     public void End(SessionStatus status, string statusText)
     {
         SummaryWriter run = Writer(string.Empty);
-        run.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
-        run.SessionEnd(status);
+        Recording(() =>
+        {
+            run.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
+            run.SessionEnd(status);
+            foreach (SummaryWriter writer in _writers.Values)
+            {
+                writer.Flush(toDisk: _syncToDisk);
+            }
+
+            return run;
+        });
+    }
+
+    /// <summary>
+    /// Closes the files of a session that will never end (its study stopped on a write failure):
+    /// what is still buffered may not be written, and need not be, since the trial runs again.
+    /// </summary>
+    public void Abandon()
+    {
         foreach (SummaryWriter writer in _writers.Values)
         {
-            writer.Flush(toDisk: _syncToDisk);
+            try
+            {
+                writer.Dispose();
+            }
+            catch (IOException)
+            {
+                // The disk that failed the write fails the last flush too; the session is redone on resume.
+            }
         }
+
+        _writers.Clear();
     }
 
     public void Dispose()
@@ -66,5 +110,17 @@ internal sealed class TrialSession : IDisposable
         }
 
         _writers.Clear();
+    }
+
+    private T Recording<T>(Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not StudyRecordException)
+        {
+            throw new StudyRecordException(RunDirectory, e);
+        }
     }
 }

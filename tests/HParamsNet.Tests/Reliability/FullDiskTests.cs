@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using HParamsNet.Tests.Common;
+
+namespace HParamsNet.Tests.Reliability;
+
+/// <summary>
+/// A study whose disk fills up: it stops with the operating system's error naming the file,
+/// loses nothing already written, and resumes once there is room again. Needs root (a small tmpfs
+/// is mounted for it), which CI has.
+/// </summary>
+public class FullDiskTests
+{
+    private static readonly HParam Units = new("units", new Discrete(8, 16, 32, 64));
+    private static readonly HParam Rate = new("rate", new RealInterval(0.001, 0.1) { Log = true });
+
+    [Test]
+    public async Task A_full_disk_stops_the_study_and_resume_finishes_it_once_there_is_room()
+    {
+        Assume.That(Environment.UserName == "root" && OperatingSystem.IsLinux(), "mounting a small tmpfs needs root on Linux"); // an assumption about the machine
+        using var dir = new TempDirectory();
+        string mount = dir.Combine("disk");
+        Directory.CreateDirectory(mount);
+        Run("mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", mount);
+        try
+        {
+            string logDir = Path.Combine(mount, "study");
+            TunerOptions options = new()
+            {
+                LogDir = logDir,
+                Space = [Units, Rate],
+                Objective = new Objective(new Metric("loss"), StudyDirection.Minimize),
+                Strategy = new GridSearch(),
+            };
+
+            // Each trial writes about 40 KB of curves: the disk is full within a few trials.
+            static double Objective(Trial trial)
+            {
+                for (int step = 1; step <= 1000; step++)
+                {
+                    trial.Report(1.0 / step, step);
+                }
+
+                return trial.Get<double>("rate");
+            }
+
+            var error = Assert.ThrowsAsync<StudyRecordException>(() => new Tuner(options).RunAsync(Objective))!;
+            Assert.That(error.Message, Does.Contain($"Writing the study's record in '{logDir}").And.Contain("No space left on device").And.Contain("run the study again: it resumes where it stopped"));
+
+            var before = HParamsLogReader.ReadSessions(logDir);
+            var finished = before.Where(s => s.HasEnd).ToList();
+            Assert.That(finished, Is.Not.Empty, "some trials finished before the disk filled");
+            Assert.That(finished.Select(s => s.Status), Has.All.EqualTo(SessionStatus.Success), "no trial was failed for the disk's sake and then kept as a result");
+            var kept = finished.SelectMany(s => Directory.EnumerateFiles(Path.Combine(logDir, s.Name))).ToDictionary(f => f, File.ReadAllBytes);
+
+            Run("mount", "-o", "remount,size=4m", mount);
+            StudyResult result = await new Tuner(options).RunAsync(Objective);
+
+            Assert.That(result.Trials, Has.Count.EqualTo(8));
+            Assert.That(result.Trials.Select(t => t.State), Has.All.EqualTo(TrialState.Complete));
+            Assert.That(HParamsLogReader.ReadSessions(logDir).Select(s => s.HasEnd), Has.All.True);
+            Assert.That(LogDirectoryValidator.Validate(logDir).HasErrors, Is.False);
+            foreach ((string file, byte[] bytes) in kept)
+            {
+                Assert.That(File.ReadAllBytes(file), Is.EqualTo(bytes), $"{file} was written before the disk filled and is untouched");
+            }
+        }
+        finally
+        {
+            Run("umount", "-l", mount);
+        }
+    }
+
+    private static void Run(string command, params string[] arguments)
+    {
+        using Process process = Process.Start(command, arguments);
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.Zero, $"{command} {string.Join(' ', arguments)}");
+    }
+}
