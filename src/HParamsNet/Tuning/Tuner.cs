@@ -18,6 +18,9 @@ namespace HParamsNet;
 /// </remarks>
 public sealed class Tuner
 {
+    // How often a strategy that proposed a configuration already tried is asked again.
+    private const int MaxReasks = 8;
+
     private readonly TunerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -310,15 +313,34 @@ public sealed class Tuner
                 _history.AsReadOnly(),
                 [.. _running.Values],
                 TrialRandom.For(_options.Seed, number));
-            IReadOnlyDictionary<HParam, object>? proposal = _options.Strategy.Propose(context);
-            if (proposal is null)
+            IReadOnlyDictionary<HParam, object>? proposal = Checked(_options.Strategy.Propose(context));
+
+            // This study's trials only: a warm-start trial was another study's, and may be run here.
+            StrategyContext own = context with { Trials = [.. _finished] };
+
+            // A configuration already tried (or running) teaches nothing new, and a failed one would
+            // fail again. Ask the strategy again with other random draws first (a genetic child, a
+            // model's candidates), so the search keeps its character; then take any untried one.
+            for (int attempt = 1; proposal is not null && own.IsTaken(proposal) && attempt <= MaxReasks; attempt++)
             {
-                return null;
+                proposal = Checked(_options.Strategy.Propose(context with { Random = TrialRandom.For(_options.Seed, number, attempt) }));
             }
 
-            foreach (HParam hparam in _options.Space)
+            if (proposal is null || !own.IsTaken(proposal))
             {
-                if (!proposal.TryGetValue(hparam, out object? value))
+                return proposal;
+            }
+
+            IReadOnlyDictionary<HParam, object>? untried = UntriedConfigurations.Draw(own);
+            TunerLog.RepeatReplaced(_tuner._logger, number, _options.Strategy.GetType().Name, untried is not null);
+            return untried;
+        }
+
+        private IReadOnlyDictionary<HParam, object>? Checked(IReadOnlyDictionary<HParam, object>? proposal)
+        {
+            foreach (HParam hparam in proposal is null ? [] : _options.Space)
+            {
+                if (!proposal!.TryGetValue(hparam, out object? value))
                 {
                     throw new InvalidOperationException($"{_options.Strategy.GetType().Name} proposed no value for hparam '{hparam.Name}'.");
                 }
@@ -326,16 +348,7 @@ public sealed class Tuner
                 hparam.Validate(value);
             }
 
-            if (!context.IsTaken(proposal))
-            {
-                return proposal;
-            }
-
-            // A trial already tried (or running) teaches nothing new, and a failed one would fail
-            // again: take an untried configuration instead, or stop when none is left.
-            IReadOnlyDictionary<HParam, object>? untried = UntriedConfigurations.Draw(context);
-            TunerLog.RepeatReplaced(_tuner._logger, number, _options.Strategy.GetType().Name, untried is not null);
-            return untried;
+            return proposal;
         }
 
         private async Task<FrozenTrial?> RunTrialAsync(Work work)
