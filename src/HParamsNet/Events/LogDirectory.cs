@@ -71,7 +71,8 @@ public static class LogDirectory
 
             foreach (DirectoryInfo child in entries.OfType<DirectoryInfo>())
             {
-                if (child.LinkTarget is null)
+                // The attributes come with the enumeration; only a link costs a readlink.
+                if (!child.Attributes.HasFlag(FileAttributes.ReparsePoint) || child.LinkTarget is null)
                 {
                     pending.Push((child.FullName, Path.Join(directory.RealPath, child.Name)));
                     continue;

@@ -16,6 +16,11 @@ internal sealed class LogDirectoryStore : IDisposable
     /// <summary>The text tag in the root run that names the study (its session groups carry the id).</summary>
     public const string StudyTextTag = "tuner/study";
 
+    private const string StudyTextPrefix = "study ";
+
+    // Hex digits of the study id: 32 random bits, so that studies compared side by side never share one.
+    private const int StudyIdLength = 8;
+
     private readonly EventFileWriterOptions? _writerOptions;
     private readonly TimeProvider _time;
     private LogDirectoryLock? _lock;
@@ -68,7 +73,7 @@ internal sealed class LogDirectoryStore : IDisposable
         {
             // Only a crash of an earlier version (or a writer opened and closed with nothing in it)
             // leaves event files that hold nothing but their header: finish that creation.
-            if (runs.All(r => r.Name == "." ) && !RootHasSummaries())
+            if (runs.All(r => r.Name == ".") && !RootHasSummaries())
             {
                 return Create(experiment, movedAside: [MoveRootFilesAside()]);
             }
@@ -97,11 +102,11 @@ internal sealed class LogDirectoryStore : IDisposable
     // disk, then renamed. A study killed during its creation is created again on the next run.
     private StoredStudy Create(HParamsExperiment experiment, IReadOnlyList<string> movedAside)
     {
-        _studyId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        _studyId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(StudyIdLength / 2));
         using (SummaryWriter root = SummaryWriter.CreateStaged(LogDir, _writerOptions))
         {
             root.HParamsConfig(experiment);
-            root.WriteSummary(TextSummaries.Text(StudyTextTag, $"study {_studyId}: session groups are named trial-NNNN@{_studyId}, so that studies below one TensorBoard log directory never share a group."), 0);
+            root.WriteSummary(TextSummaries.Text(StudyTextTag, $"{StudyTextPrefix}{_studyId}: session groups are named trial-NNNN@{_studyId}, so that studies below one TensorBoard log directory never share a group."), 0);
             root.Publish();
         }
 
@@ -111,10 +116,11 @@ internal sealed class LogDirectoryStore : IDisposable
     // The root run's event files, moved (never deleted) beside the log directory.
     private string MoveRootFilesAside()
     {
-        string target = Path.Combine(InterruptedDir, "root." + _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        string stamp = _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        string target = Path.Combine(InterruptedDir, $"root.{stamp}");
         for (int i = 1; Directory.Exists(target); i++)
         {
-            target = Path.Combine(InterruptedDir, $"root.{_time.GetUtcNow():yyyyMMdd-HHmmss}.{i}");
+            target = Path.Combine(InterruptedDir, $"root.{stamp}.{i}");
         }
 
         Directory.CreateDirectory(target);
@@ -152,7 +158,9 @@ internal sealed class LogDirectoryStore : IDisposable
                 if (value.Tag == StudyTextTag && value.Tensor?.StringVal.Count > 0)
                 {
                     string text = value.Tensor.StringVal[0].ToStringUtf8();
-                    return text.StartsWith("study ", StringComparison.Ordinal) && text.Length >= 14 ? text[6..14] : null;
+                    return text.StartsWith(StudyTextPrefix, StringComparison.Ordinal) && text.Length >= StudyTextPrefix.Length + StudyIdLength
+                        ? text.Substring(StudyTextPrefix.Length, StudyIdLength)
+                        : null;
                 }
             }
         }
