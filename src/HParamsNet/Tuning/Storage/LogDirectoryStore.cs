@@ -81,7 +81,7 @@ internal sealed class LogDirectoryStore : IDisposable
             throw new InvalidOperationException($"'{LogDir}' already holds TensorBoard runs (e.g. '{runs[0].Name}') but no hparams config, so it is not a study of this tuner. Choose a new or empty log directory; nothing in it was changed.");
         }
 
-        string? difference = Compare(recorded, experiment.ToProto(0));
+        string? difference = ExperimentDifference.Describe(recorded, experiment.ToProto(0));
         if (difference is not null)
         {
             throw new InvalidOperationException($"'{LogDir}' holds a study with a different search space or metrics: {difference}. Resume it with the same hparams and metrics, or use a new log directory; nothing in it was changed.");
@@ -291,41 +291,6 @@ internal sealed class LogDirectoryStore : IDisposable
 
     private static DateTimeOffset FromUnix(double seconds) =>
         UnixTime.FromSecondsOrEpoch(seconds);
-
-    // The first difference between the recorded experiment and this study's, in words; null if none.
-    private static string? Compare(Experiment recorded, Experiment current)
-    {
-        var before = recorded.HparamInfos.ToDictionary(h => h.Name);
-        var now = current.HparamInfos.ToDictionary(h => h.Name);
-        foreach (string name in before.Keys.Except(now.Keys))
-        {
-            return $"hparam '{name}' is in the recorded study but not in this one";
-        }
-
-        foreach (string name in now.Keys.Except(before.Keys))
-        {
-            return $"hparam '{name}' is in this study but not in the recorded one";
-        }
-
-        foreach ((string name, HParamInfo info) in now)
-        {
-            HParamInfo old = before[name];
-            if (old.Type != info.Type || !Equals(old.DomainDiscrete, info.DomainDiscrete) || !Equals(old.DomainInterval, info.DomainInterval))
-            {
-                return $"hparam '{name}' has domain {Describe(old)} there and {Describe(info)} here";
-            }
-        }
-
-        string Metrics(Experiment e) => string.Join(", ", e.MetricInfos.Select(m => m.Name.Group.Length == 0 ? m.Name.Tag : $"{m.Name.Group}/{m.Name.Tag}").Order(StringComparer.Ordinal));
-        return Metrics(recorded) == Metrics(current) ? null : $"the metrics are [{Metrics(recorded)}] there and [{Metrics(current)}] here";
-    }
-
-    private static string Describe(HParamInfo info) => info.DomainCase switch
-    {
-        HParamInfo.DomainOneofCase.DomainDiscrete => $"{{{string.Join(", ", info.DomainDiscrete.Values.Select(v => JsonFormatter.Default.Format(v)))}}}",
-        HParamInfo.DomainOneofCase.DomainInterval => string.Create(CultureInfo.InvariantCulture, $"[{info.DomainInterval.MinValue}, {info.DomainInterval.MaxValue}]"),
-        _ => info.Type.ToString(),
-    };
 }
 
 /// <summary>What a log directory held when a study was opened.</summary>

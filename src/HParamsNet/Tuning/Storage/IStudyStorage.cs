@@ -1,0 +1,85 @@
+namespace HParamsNet;
+
+/// <summary>
+/// Where a study's trials live, so that several workers (tasks, processes, machines) can share
+/// one study: Optuna's storage contract, asynchronous. Every implementation passes one shared
+/// contract test suite; TensorBoard's log directory stays the view whatever the store.
+/// </summary>
+/// <remarks>
+/// Trials are addressed by study name and trial number. Numbers are allocated by the store,
+/// 1, 2, 3, ... with no gap and no repeat across workers. A trial is created Running, gets its
+/// configuration once, reports intermediate values, sends heartbeats while it runs, and is
+/// finished once: by its worker, or, when its heartbeat is older than a grace period, by any
+/// worker that fails stale trials (the first of the two wins). Reads return immutable snapshots.
+/// </remarks>
+public interface IStudyStorage : IAsyncDisposable
+{
+    /// <summary>Creates the study, or loads it when a study of that name exists with the same hparams and metrics.</summary>
+    /// <param name="definition">The study's name, experiment and objective.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">A study of that name exists with another definition; the message names the first difference.</exception>
+    ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the study's next trial, Running, with a heartbeat now, and returns its number.</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a running trial's configuration; once.</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="number">The trial's number.</param>
+    /// <param name="hparams">A value for every hparam of the study, inside its domain.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain.</exception>
+    /// <exception cref="InvalidOperationException">The trial already has a configuration, or is finished.</exception>
+    ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an intermediate value of the objective of a running trial.</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="number">The trial's number.</param>
+    /// <param name="atStep">The step; after the trial's previous one.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">A step not after the previous one.</exception>
+    /// <exception cref="InvalidOperationException">The trial is finished.</exception>
+    ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default);
+
+    /// <summary>Refreshes a running trial's heartbeat; nothing for a finished one.</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="number">The trial's number.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default);
+
+    /// <summary>Finishes a running trial; <see langword="false"/> when it was already finished (e.g. failed as stale by another worker).</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="number">The trial's number.</param>
+    /// <param name="outcome">How it ended.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fails every running trial whose heartbeat is older than <paramref name="grace"/> (its worker
+    /// is gone) and returns them; a trial is returned to one caller only, however many sweep at once.
+    /// </summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="grace">How old a heartbeat may be.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default);
+
+    /// <summary>Every trial of the study, by number, as immutable snapshots.</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a study attribute (replacing an earlier value of the key).</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default);
+
+    /// <summary>The study's attributes.</summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default);
+}

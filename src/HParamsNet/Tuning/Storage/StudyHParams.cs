@@ -1,0 +1,29 @@
+namespace HParamsNet;
+
+/// <summary>Checks a trial's configuration against its study's hparams before a storage records it.</summary>
+internal static class StudyHParams
+{
+    /// <summary>The configuration normalised (numbers as long or double), every hparam present and inside its domain.</summary>
+    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain; the message names it.</exception>
+    public static IReadOnlyDictionary<string, object> Validate(HParamsExperiment experiment, IReadOnlyDictionary<string, object> hparams)
+    {
+        var byName = experiment.HParams.ToDictionary(h => h.Name, StringComparer.Ordinal);
+        foreach (string name in hparams.Keys.Where(name => !byName.ContainsKey(name)))
+        {
+            throw new ArgumentException($"Hparam '{name}' is not one of the study's ({string.Join(", ", byName.Keys)}).", nameof(hparams));
+        }
+
+        var normalized = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (HParam hparam in experiment.HParams)
+        {
+            if (!hparams.TryGetValue(hparam.Name, out object? value))
+            {
+                throw new ArgumentException($"Hparam '{hparam.Name}' has no value; a trial's configuration gives every hparam of the study a value.", nameof(hparams));
+            }
+
+            normalized[hparam.Name] = hparam.Validate(value);
+        }
+
+        return normalized;
+    }
+}

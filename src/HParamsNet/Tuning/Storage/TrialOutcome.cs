@@ -1,0 +1,24 @@
+namespace HParamsNet;
+
+/// <summary>How a trial ended, as a storage records it.</summary>
+/// <param name="State">Complete, Pruned or Failed.</param>
+/// <param name="Value">The objective value of a complete trial (the mean over folds); NaN otherwise.</param>
+/// <param name="FoldValues">Per fold with cross-validation; empty without.</param>
+/// <param name="Error">Why a failed trial failed.</param>
+public sealed record TrialOutcome(TrialState State, double Value, IReadOnlyList<double> FoldValues, string? Error)
+{
+    /// <summary>A complete trial with its (finite) value.</summary>
+    /// <param name="value">The objective value.</param>
+    /// <param name="foldValues">Per fold, with cross-validation.</param>
+    public static TrialOutcome Complete(double value, IReadOnlyList<double>? foldValues = null) =>
+        double.IsFinite(value)
+            ? new(TrialState.Complete, value, foldValues ?? [], null)
+            : throw new ArgumentException($"A complete trial needs a finite value, not {value}; record it as failed.", nameof(value));
+
+    /// <summary>A trial stopped early by a pruner.</summary>
+    public static TrialOutcome Pruned() => new(TrialState.Pruned, double.NaN, [], null);
+
+    /// <summary>A failed trial and why.</summary>
+    /// <param name="error">What went wrong.</param>
+    public static TrialOutcome Failed(string error) => new(TrialState.Failed, double.NaN, [], error);
+}

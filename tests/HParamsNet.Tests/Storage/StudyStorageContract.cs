@@ -1,0 +1,179 @@
+using HParamsNet;
+
+namespace HParamsNet.Tests.Storage;
+
+/// <summary>
+/// What every study storage promises (IStudyStorage), run against each store: derive, and say how
+/// to make a fresh one. Concurrency is checked with many tasks on one storage object; a store
+/// shared between processes adds its own multi-process cases.
+/// </summary>
+public abstract class StudyStorageContract
+{
+    protected static readonly HParam Units = new("units", new Discrete(8, 16, 32));
+    protected static readonly HParam Rate = new("rate", new RealInterval(1e-4, 1e-1) { Log = true });
+    protected static readonly Metric Accuracy = new("accuracy");
+
+    protected static StudyDefinition Definition(string name = "study", params HParam[] space) =>
+        new(name, new HParamsExperiment(space.Length == 0 ? [Units, Rate] : space, [Accuracy]), new Objective(Accuracy, StudyDirection.Maximize));
+
+    /// <summary>A new, empty storage.</summary>
+    protected abstract ValueTask<IStudyStorage> CreateStorageAsync();
+
+    private async Task<IStudyStorage> StudyAsync(StudyDefinition? definition = null)
+    {
+        IStudyStorage storage = await CreateStorageAsync();
+        await storage.CreateOrLoadStudyAsync(definition ?? Definition());
+        return storage;
+    }
+
+    private static Dictionary<string, object> Config(int units = 16, double rate = 0.01) => new() { ["units"] = units, ["rate"] = rate };
+
+    [Test]
+    public async Task A_study_is_loaded_by_name_with_the_same_definition_and_refused_with_another()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+
+        await storage.CreateOrLoadStudyAsync(Definition());
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await storage.CreateOrLoadStudyAsync(Definition("study", Units)))!;
+
+        Assert.That(error.Message, Does.Contain("'study'").And.Contain("hparam 'rate' is in the recorded study but not in this one"));
+        await storage.CreateOrLoadStudyAsync(Definition("other", Units));
+        Assert.That(await storage.GetTrialsAsync("other"), Is.Empty, "studies are apart");
+    }
+
+    [Test]
+    public async Task Trials_are_numbered_from_one_without_gaps_or_repeats_under_concurrency()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+
+        int[] numbers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<int>();
+            for (int i = 0; i < 50; i++)
+            {
+                mine.Add(await storage.CreateTrialAsync("study"));
+            }
+
+            return mine;
+        }))).ContinueWith(t => t.Result.SelectMany(n => n).ToArray(), TaskScheduler.Default);
+
+        Assert.That(numbers.Order(), Is.EqualTo(Enumerable.Range(1, 400)));
+        Assert.That((await storage.GetTrialsAsync("study")).Select(t => t.State), Has.All.EqualTo(TrialState.Running));
+    }
+
+    [Test]
+    public async Task A_trial_records_its_configuration_reports_and_outcome()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = await storage.CreateTrialAsync("study");
+
+        await storage.SetTrialHParamsAsync("study", number, Config(32, 0.003));
+        await storage.ReportAsync("study", number, 1, 0.5);
+        await storage.ReportAsync("study", number, 2, 0.7);
+        bool finished = await storage.FinishTrialAsync("study", number, TrialOutcome.Complete(0.75, [0.7, 0.8]));
+
+        FrozenTrial trial = (await storage.GetTrialsAsync("study")).Single();
+        Assert.That(finished, Is.True);
+        Assert.That(trial.Number, Is.EqualTo(1));
+        Assert.That(trial.HParams["units"], Is.EqualTo(32L), "numbers normalised as the domain types them");
+        Assert.That(trial.HParams["rate"], Is.EqualTo(0.003));
+        Assert.That(trial.IntermediateValues, Is.EqualTo(new[] { KeyValuePair.Create(1L, 0.5), KeyValuePair.Create(2L, 0.7) }));
+        Assert.That(trial.State, Is.EqualTo(TrialState.Complete));
+        Assert.That(trial.Value, Is.EqualTo(0.75));
+        Assert.That(trial.FoldValues, Is.EqualTo(new[] { 0.7, 0.8 }));
+        Assert.That(trial.Ended, Is.GreaterThanOrEqualTo(trial.Started));
+    }
+
+    [Test]
+    public async Task Configurations_are_checked_against_the_space_and_set_once()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = await storage.CreateTrialAsync("study");
+
+        Assert.That(async () => await storage.SetTrialHParamsAsync("study", number, Config(12)), Throws.ArgumentException.With.Message.Contains("units"));
+        Assert.That(async () => await storage.SetTrialHParamsAsync("study", number, new Dictionary<string, object> { ["units"] = 8 }), Throws.ArgumentException.With.Message.Contains("'rate' has no value"));
+        Assert.That(async () => await storage.SetTrialHParamsAsync("study", number, new Dictionary<string, object>(Config()) { ["depth"] = 2 }), Throws.ArgumentException.With.Message.Contains("'depth' is not one of the study's"));
+        await storage.SetTrialHParamsAsync("study", number, Config());
+        Assert.That(async () => await storage.SetTrialHParamsAsync("study", number, Config(8)), Throws.InvalidOperationException.With.Message.Contains("set once"));
+    }
+
+    [Test]
+    public async Task A_finished_trial_cannot_change_and_a_second_finish_says_so()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = await storage.CreateTrialAsync("study");
+        await storage.SetTrialHParamsAsync("study", number, Config());
+        await storage.ReportAsync("study", number, 3, 0.4);
+
+        Assert.That(await storage.FinishTrialAsync("study", number, TrialOutcome.Pruned()), Is.True);
+        Assert.That(await storage.FinishTrialAsync("study", number, TrialOutcome.Complete(0.9)), Is.False);
+        Assert.That(async () => await storage.ReportAsync("study", number, 4, 0.5), Throws.InvalidOperationException.With.Message.Contains("finished (Pruned)"));
+        Assert.That(async () => await storage.ReportAsync("study", 99, 1, 0.5), Throws.InvalidOperationException.With.Message.Contains("no trial 99"));
+        Assert.That((await storage.GetTrialsAsync("study")).Single().State, Is.EqualTo(TrialState.Pruned));
+    }
+
+    [Test]
+    public async Task Steps_go_forward_and_values_of_complete_trials_are_finite()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = await storage.CreateTrialAsync("study");
+        await storage.ReportAsync("study", number, 5, 0.4);
+
+        Assert.That(async () => await storage.ReportAsync("study", number, 5, 0.5), Throws.ArgumentException.With.Message.Contains("step 5 is not after the previous step 5"));
+        Assert.That(() => TrialOutcome.Complete(double.NaN), Throws.ArgumentException.With.Message.Contains("finite"));
+    }
+
+    [Test]
+    public async Task Stale_trials_are_failed_once_and_heartbeats_keep_trials_alive()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int lost = await storage.CreateTrialAsync("study");
+        int alive = await storage.CreateTrialAsync("study");
+        await Task.Delay(400);
+        await storage.HeartbeatAsync("study", alive);
+
+        IReadOnlyList<FrozenTrial>[] sweeps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => storage.FailStaleTrialsAsync("study", TimeSpan.FromMilliseconds(200)).AsTask()));
+
+        Assert.That(sweeps.SelectMany(s => s).Select(t => t.Number), Is.EqualTo(new[] { lost }), "failed once, by one sweeper");
+        FrozenTrial failed = sweeps.SelectMany(s => s).Single();
+        Assert.That(failed.State, Is.EqualTo(TrialState.Failed));
+        Assert.That(failed.Error, Does.StartWith("worker lost"));
+        Assert.That(await storage.FinishTrialAsync("study", lost, TrialOutcome.Complete(0.9)), Is.False, "the slow worker's result comes too late");
+        Assert.That((await storage.GetTrialsAsync("study")).Single(t => t.Number == alive).State, Is.EqualTo(TrialState.Running));
+    }
+
+    [Test]
+    public async Task Snapshots_do_not_change_afterwards()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = await storage.CreateTrialAsync("study");
+        await storage.ReportAsync("study", number, 1, 0.1);
+        IReadOnlyList<FrozenTrial> before = await storage.GetTrialsAsync("study");
+
+        await storage.ReportAsync("study", number, 2, 0.2);
+        await storage.FinishTrialAsync("study", number, TrialOutcome.Failed("diverged"));
+
+        Assert.That(before.Single().State, Is.EqualTo(TrialState.Running));
+        Assert.That(before.Single().IntermediateValues, Has.Count.EqualTo(1));
+        Assert.That((await storage.GetTrialsAsync("study")).Single().Error, Is.EqualTo("diverged"));
+    }
+
+    [Test]
+    public async Task Study_attributes_round_trip_and_unknown_studies_are_named()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+
+        await storage.SetStudyAttributeAsync("study", "tensorboard.study_id", "3f9a1c2b");
+        await storage.SetStudyAttributeAsync("study", "strategy", "GpSearch");
+        await storage.SetStudyAttributeAsync("study", "strategy", "TpeSearch");
+
+        Assert.That(await storage.GetStudyAttributesAsync("study"), Is.EquivalentTo(new Dictionary<string, string> { ["tensorboard.study_id"] = "3f9a1c2b", ["strategy"] = "TpeSearch" }));
+        Assert.That(async () => await storage.CreateTrialAsync("nope"), Throws.InvalidOperationException.With.Message.Contains("no study 'nope'").And.Message.Contains("study"));
+    }
+}
+
+/// <summary>The contract on the in-memory store.</summary>
+public class InMemoryStudyStorageTests : StudyStorageContract
+{
+    protected override ValueTask<IStudyStorage> CreateStorageAsync() => ValueTask.FromResult<IStudyStorage>(new InMemoryStudyStorage());
+}
