@@ -3,9 +3,28 @@
 // whose trials report 5 steps each, STEP_MILLISECONDS apart. It prints "start" just before the
 // study opens its log directory and "finished N" after each trial, so that a test can kill the
 // process at a chosen moment: while the study is being created, or mid-trial.
+// Also: HParamsNet.TestStudy sqlite-trials DBFILE COUNT creates COUNT trials of study "shared" in
+// a SQLite storage and prints their numbers, for the tests of several processes on one storage.
 using System.Globalization;
 using HParamsNet;
+using HParamsNet.Storage;
 using HParamsNet.TestStudy;
+
+if (args[0] == "sqlite-trials")
+{
+    await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(args[1]);
+    var experiment = new HParamsExperiment([TestStudy.Units], [TestStudy.Accuracy]);
+    await storage.CreateOrLoadStudyAsync(new StudyDefinition("shared", experiment, new Objective(TestStudy.Accuracy, StudyDirection.Maximize)));
+    for (int i = 0; i < int.Parse(args[2], CultureInfo.InvariantCulture); i++)
+    {
+        int number = await storage.CreateTrialAsync("shared");
+        await storage.SetTrialHParamsAsync("shared", number, new Dictionary<string, object> { ["units"] = 8 });
+        await storage.FinishTrialAsync("shared", number, TrialOutcome.Complete(number));
+        Console.WriteLine(number);
+    }
+
+    return;
+}
 
 string logDir = args[0];
 int stepMilliseconds = int.Parse(args[1], CultureInfo.InvariantCulture);

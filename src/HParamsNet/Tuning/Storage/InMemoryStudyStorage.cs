@@ -63,7 +63,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
                 throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
             }
 
-            trial.HParams = StudyHParams.Validate(state.Definition.Experiment, hparams);
+            trial.HParams = state.Definition.NormalizeHParams(hparams);
         }
 
         return ValueTask.CompletedTask;

@@ -25,8 +25,27 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
     public string? DifferenceFrom(StudyDefinition recorded)
     {
         ArgumentNullException.ThrowIfNull(recorded);
-        return ExperimentDifference.Describe(recorded.Experiment.ToProto(0), Experiment.ToProto(0))
-            ?? (recorded.Objective == Objective ? null : $"the objective is {Describe(recorded.Objective)} there and {Describe(Objective)} here");
+        return DifferenceFrom(recorded.Experiment.ToProto(0), recorded.Objective);
+    }
+
+    /// <summary>The first difference between a recorded experiment (as TensorBoard stores it) and objective and this definition; <see langword="null"/> when they agree.</summary>
+    /// <param name="recordedExperiment">The experiment a storage holds.</param>
+    /// <param name="recordedObjective">The objective a storage holds.</param>
+    public string? DifferenceFrom(Protos.HParams.Experiment recordedExperiment, Objective recordedObjective)
+    {
+        ArgumentNullException.ThrowIfNull(recordedExperiment);
+        ArgumentNullException.ThrowIfNull(recordedObjective);
+        return ExperimentDifference.Describe(recordedExperiment, Experiment.ToProto(0))
+            ?? (recordedObjective == Objective ? null : $"the objective is {Describe(recordedObjective)} there and {Describe(Objective)} here");
+    }
+
+    /// <summary>A trial's configuration as a storage records it: every hparam present, inside its domain, numbers typed as the domain types them.</summary>
+    /// <param name="hparams">Values by hparam name.</param>
+    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain; the message names it.</exception>
+    public IReadOnlyDictionary<string, object> NormalizeHParams(IReadOnlyDictionary<string, object> hparams)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        return StudyHParams.Validate(Experiment, hparams);
     }
 
     private static string Describe(Objective objective) =>

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+
+namespace HParamsNet.Storage;
+
+/// <summary>Creates the schema of a new file, and refuses a file written by a newer library.</summary>
+internal static class SqliteSchema
+{
+    private const string Create = """
+        CREATE TABLE schema_version (version INTEGER NOT NULL);
+        CREATE TABLE studies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            experiment BLOB NOT NULL,
+            objective_group TEXT NOT NULL,
+            objective_tag TEXT NOT NULL,
+            objective_direction INTEGER NOT NULL,
+            next_number INTEGER NOT NULL,
+            created INTEGER NOT NULL);
+        CREATE TABLE study_attributes (
+            study_id INTEGER NOT NULL REFERENCES studies (id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (study_id, key));
+        CREATE TABLE trials (
+            study_id INTEGER NOT NULL REFERENCES studies (id),
+            number INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            hparams TEXT,
+            value REAL,
+            fold_values TEXT,
+            error TEXT,
+            started INTEGER NOT NULL,
+            ended INTEGER,
+            heartbeat INTEGER NOT NULL,
+            PRIMARY KEY (study_id, number));
+        CREATE INDEX trials_running ON trials (study_id, state, heartbeat);
+        CREATE TABLE intermediate_values (
+            study_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (study_id, number, step));
+        """;
+
+    public static async Task EnsureAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        // WAL lets readers run beside the one writer; set per file, kept by SQLite.
+        await using (SqliteCommand wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand probe = connection.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        await using (SqliteDataReader reader = await probe.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        if (tables.Count == 0)
+        {
+            probe.CommandText = Create + $"INSERT INTO schema_version (version) VALUES ({SqliteStudyStorage.SchemaVersion});";
+            await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!tables.Contains("schema_version"))
+        {
+            throw new InvalidOperationException($"'{path}' is a SQLite database but not a study storage (it has tables {string.Join(", ", tables.Order(StringComparer.Ordinal))} and no schema_version). Choose another file.");
+        }
+
+        probe.CommandText = "SELECT MAX(version) FROM schema_version";
+        long version = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
+        if (version > SqliteStudyStorage.SchemaVersion)
+        {
+            throw new InvalidOperationException($"Study storage '{path}' has schema version {version}, newer than this library's ({SqliteStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
+        }
+    }
+}

@@ -1,0 +1,390 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using HParamsNet.Protos.HParams;
+using Microsoft.Data.Sqlite;
+
+namespace HParamsNet.Storage;
+
+/// <summary>
+/// A study storage in one SQLite file, shared by the processes of one machine: write-ahead
+/// logging (readers never wait for the writer), a busy timeout (writers queue instead of
+/// failing), and every write that must be atomic in a <c>BEGIN IMMEDIATE</c> transaction, so that
+/// trial numbers and stale-trial sweeps are race-free across processes.
+/// </summary>
+/// <remarks>
+/// The schema is created on first use and carries a version: a file written by a newer library
+/// is refused with a message naming both versions. Times are UTC ticks from the storage's clock
+/// (one machine: one clock for every process).
+/// </remarks>
+public sealed class SqliteStudyStorage : IStudyStorage
+{
+    /// <summary>The schema version this library writes and reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    // The definitions this instance created or loaded: what a configuration is checked against.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StudyDefinition> _loaded = new(StringComparer.Ordinal);
+
+    private SqliteStudyStorage(string connectionString, TimeProvider time)
+    {
+        _connectionString = connectionString;
+        _time = time;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; private init; } = string.Empty;
+
+    /// <summary>Opens (creating if needed) the storage in <paramref name="path"/>.</summary>
+    /// <param name="path">The database file; its directory must exist.</param>
+    /// <param name="time">The clock of start, end and heartbeat times; the system clock when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">The file holds a schema newer than this library, or is not a study database; the message says which.</exception>
+    /// <exception cref="IOException">The file cannot be opened or created; the message names it.</exception>
+    public static async Task<SqliteStudyStorage> OpenAsync(string path, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = System.IO.Path.GetFullPath(path);
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 60 };
+        var storage = new SqliteStudyStorage(builder.ToString(), time ?? TimeProvider.System) { Path = full };
+        try
+        {
+            await using SqliteConnection connection = await storage.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await SqliteSchema.EnsureAsync(connection, full, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 14 or 26)
+        {
+            // SQLITE_CANTOPEN, SQLITE_NOTADB
+            throw new IOException($"SQLite study storage '{full}' cannot be opened: {e.Message} Check that the directory exists and is writable, and that the file is a study database.", e);
+        }
+
+        return storage;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (SqliteCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction FROM studies WHERE name = $name", ("$name", definition.Name)))
+        await using (SqliteDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Experiment experiment = Experiment.Parser.ParseFrom((byte[])reader[0]);
+                var objective = new Objective(new Metric(reader.GetString(2), reader.GetString(1)), (StudyDirection)reader.GetInt32(3));
+                if (definition.DifferenceFrom(experiment, objective) is string difference)
+                {
+                    throw new InvalidOperationException($"Study '{definition.Name}' in '{Path}' exists with a different definition: {difference}. Load it with the same hparams, metrics and objective, or choose another study name.");
+                }
+
+                _loaded[definition.Name] = definition;
+                return;
+            }
+        }
+
+        await using (SqliteCommand insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO studies (name, experiment, objective_group, objective_tag, objective_direction, next_number, created) VALUES ($name, $experiment, $group, $tag, $direction, 1, $now)",
+            ("$name", definition.Name),
+            ("$experiment", definition.Experiment.ToProto(0).ToByteArray()),
+            ("$group", definition.Objective.Metric.Group),
+            ("$tag", definition.Objective.Metric.Tag),
+            ("$direction", (int)definition.Objective.Direction),
+            ("$now", Now())))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _loaded[definition.Name] = definition;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        int number;
+        await using (SqliteCommand next = Command(connection, transaction, "UPDATE studies SET next_number = next_number + 1 WHERE id = $id RETURNING next_number - 1", ("$id", id)))
+        {
+            number = Convert.ToInt32(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        long now = Now();
+        await using (SqliteCommand insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO trials (study_id, number, state, started, heartbeat) VALUES ($id, $number, $running, $now, $now)",
+            ("$id", id),
+            ("$number", number),
+            ("$running", (int)TrialState.Running),
+            ("$now", now)))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return number;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        StudyDefinition definition = _loaded.TryGetValue(study, out StudyDefinition? loaded)
+            ? loaded
+            : throw new InvalidOperationException($"Study '{study}' was not created or loaded through this storage object; call CreateOrLoadStudyAsync with its definition first, so that configurations can be checked against its space.");
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        TrialRow trial = await RunningTrialAsync(connection, transaction, id, study, number, "set its hparams", cancellationToken).ConfigureAwait(false);
+        if (trial.HasHParams)
+        {
+            throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
+        }
+
+        IReadOnlyDictionary<string, object> normalized = definition.NormalizeHParams(hparams);
+        await using (SqliteCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $hparams WHERE study_id = $id AND number = $number", ("$hparams", HParamsJson.Write(normalized)), ("$id", id), ("$number", number)))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        await RunningTrialAsync(connection, transaction, id, study, number, "report a value", cancellationToken).ConfigureAwait(false);
+        await using (SqliteCommand last = Command(connection, transaction, "SELECT MAX(step) FROM intermediate_values WHERE study_id = $id AND number = $number", ("$id", id), ("$number", number)))
+        {
+            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long previous && atStep <= previous)
+            {
+                throw new ArgumentException($"Trial {number} of study '{study}': step {atStep} is not after the previous step {previous}; report each step once, in increasing order.", nameof(atStep));
+            }
+        }
+
+        await using (SqliteCommand insert = Command(connection, transaction, "INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($id, $number, $step, $value)", ("$id", id), ("$number", number), ("$step", atStep), ("$value", value)))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand update = Command(connection, null, "UPDATE trials SET heartbeat = $now WHERE study_id = $id AND number = $number AND state = $running", ("$now", Now()), ("$id", id), ("$number", number), ("$running", (int)TrialState.Running));
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.State == TrialState.Running)
+        {
+            throw new ArgumentException("A trial is finished as Complete, Pruned or Failed, not Running.", nameof(outcome));
+        }
+
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        await TrialAsync(connection, transaction, id, study, number, cancellationToken).ConfigureAwait(false);
+        int changed;
+        await using (SqliteCommand update = Command(
+            connection,
+            transaction,
+            "UPDATE trials SET state = $state, value = $value, fold_values = $folds, error = $error, ended = $now WHERE study_id = $id AND number = $number AND state = $running",
+            ("$state", (int)outcome.State),
+            ("$value", double.IsNaN(outcome.Value) ? null : outcome.Value),
+            ("$folds", JsonSerializer.Serialize(outcome.FoldValues)),
+            ("$error", outcome.Error),
+            ("$now", Now()),
+            ("$id", id),
+            ("$number", number),
+            ("$running", (int)TrialState.Running)))
+        {
+            changed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        long now = Now();
+        var failed = new List<int>();
+        await using (SqliteCommand update = Command(
+            connection,
+            transaction,
+            "UPDATE trials SET state = $failed, ended = $now, error = 'worker lost: no heartbeat for ' || (($now - heartbeat) / 10000000) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number",
+            ("$failed", (int)TrialState.Failed),
+            ("$now", now),
+            ("$grace", (long)grace.TotalSeconds),
+            ("$id", id),
+            ("$running", (int)TrialState.Running),
+            ("$cutoff", now - grace.Ticks)))
+        await using (SqliteDataReader reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                failed.Add(reader.GetInt32(0));
+            }
+        }
+
+        IReadOnlyList<FrozenTrial> trials = await ReadTrialsAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. trials.Where(t => failed.Contains(t.Number))];
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true); // a consistent snapshot; readers never block the writer under WAL
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        return await ReadTrialsAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand upsert = Command(connection, null, "INSERT INTO study_attributes (study_id, key, value) VALUES ($id, $key, $value) ON CONFLICT (study_id, key) DO UPDATE SET value = excluded.value", ("$id", id), ("$key", key), ("$value", value));
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand select = Command(connection, null, "SELECT key, value FROM study_attributes WHERE study_id = $id", ("$id", id));
+        await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            attributes[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return attributes;
+    }
+
+    /// <summary>Releases pooled connections to the file.</summary>
+    public ValueTask DisposeAsync()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private long Now() => _time.GetUtcNow().UtcTicks;
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach ((string name, object? value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private async Task<long> StudyIdAsync(SqliteConnection connection, SqliteTransaction? transaction, string study, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(study);
+        await using SqliteCommand select = Command(connection, transaction, "SELECT id FROM studies WHERE name = $name", ("$name", study));
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id
+            ? id
+            : throw new InvalidOperationException($"There is no study '{study}' in '{Path}'; create it first (CreateOrLoadStudyAsync).");
+    }
+
+    private static async Task<TrialRow> TrialAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, string study, int number, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand select = Command(connection, transaction, "SELECT state, hparams IS NOT NULL FROM trials WHERE study_id = $id AND number = $number", ("$id", id), ("$number", number));
+        await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new TrialRow((TrialState)reader.GetInt32(0), reader.GetBoolean(1))
+            : throw new InvalidOperationException($"Study '{study}' has no trial {number}.");
+    }
+
+    private static async Task<TrialRow> RunningTrialAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, string study, int number, string what, CancellationToken cancellationToken)
+    {
+        TrialRow trial = await TrialAsync(connection, transaction, id, study, number, cancellationToken).ConfigureAwait(false);
+        return trial.State == TrialState.Running
+            ? trial
+            : throw new InvalidOperationException($"Cannot {what}: trial {number} of study '{study}' is finished ({trial.State}).");
+    }
+
+    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, CancellationToken cancellationToken)
+    {
+        var intermediate = new Dictionary<int, List<KeyValuePair<long, double>>>();
+        await using (SqliteCommand values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $id ORDER BY number, step", ("$id", id)))
+        await using (SqliteDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int number = reader.GetInt32(0);
+                (intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? list) ? list : intermediate[number] = []).Add(KeyValuePair.Create(reader.GetInt64(1), reader.GetDouble(2)));
+            }
+        }
+
+        var trials = new List<FrozenTrial>();
+        await using (SqliteCommand select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $id ORDER BY number", ("$id", id)))
+        await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int number = reader.GetInt32(0);
+                trials.Add(new FrozenTrial(
+                    number,
+                    TrialNames.Trial(number),
+                    reader.IsDBNull(2) ? new Dictionary<string, object>() : HParamsJson.Read(reader.GetString(2)),
+                    (TrialState)reader.GetInt32(1),
+                    reader.IsDBNull(3) ? double.NaN : reader.GetDouble(3),
+                    intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? points) ? points : [],
+                    reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<double[]>(reader.GetString(4)) ?? [],
+                    new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
+                    reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        return trials;
+    }
+
+    private sealed record TrialRow(TrialState State, bool HasHParams);
+}

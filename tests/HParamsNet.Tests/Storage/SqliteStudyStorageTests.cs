@@ -1,0 +1,137 @@
+using HParamsNet;
+using HParamsNet.Storage;
+using HParamsNet.Tests.Common;
+using Microsoft.Data.Sqlite;
+
+namespace HParamsNet.Tests.Storage;
+
+/// <summary>The contract on the SQLite store, a file per test, and what only a file has: versions, reopening, foreign files.</summary>
+public class SqliteStudyStorageTests : StudyStorageContract
+{
+    private TempDirectory? _dir;
+
+    [SetUp]
+    public void CreateDirectory() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void DeleteDirectory() => _dir?.Dispose();
+
+    protected override async ValueTask<IStudyStorage> CreateStorageAsync() =>
+        await SqliteStudyStorage.OpenAsync(_dir!.Combine($"{Guid.NewGuid():N}.db"));
+
+    [Test]
+    public async Task A_reopened_file_holds_the_study_with_its_types()
+    {
+        string path = _dir!.Combine("study.db");
+        await using (SqliteStudyStorage first = await SqliteStudyStorage.OpenAsync(path))
+        {
+            await first.CreateOrLoadStudyAsync(Definition());
+            int number = await first.CreateTrialAsync("study");
+            await first.SetTrialHParamsAsync("study", number, new Dictionary<string, object> { ["units"] = 16, ["rate"] = 0.1 });
+            await first.FinishTrialAsync("study", number, TrialOutcome.Complete(0.5));
+        }
+
+        await using SqliteStudyStorage second = await SqliteStudyStorage.OpenAsync(path);
+        await second.CreateOrLoadStudyAsync(Definition());
+        FrozenTrial trial = (await second.GetTrialsAsync("study")).Single();
+
+        Assert.That(trial.HParams["units"], Is.TypeOf<long>().And.EqualTo(16L));
+        Assert.That(trial.HParams["rate"], Is.TypeOf<double>().And.EqualTo(0.1));
+        Assert.That(trial.Value, Is.EqualTo(0.5));
+        Assert.That(await second.CreateTrialAsync("study"), Is.EqualTo(2), "numbering continues");
+    }
+
+    [Test]
+    public async Task A_whole_real_value_stays_a_real_number()
+    {
+        await using IStudyStorage storage = await CreateStorageAsync();
+        var lr = new HParam("scale", new RealInterval(1, 4));
+        await storage.CreateOrLoadStudyAsync(Definition("reals", lr));
+        int number = await storage.CreateTrialAsync("reals");
+
+        await storage.SetTrialHParamsAsync("reals", number, new Dictionary<string, object> { ["scale"] = 2.0 });
+
+        Assert.That((await storage.GetTrialsAsync("reals")).Single().HParams["scale"], Is.TypeOf<double>().And.EqualTo(2.0));
+    }
+
+    [Test]
+    public async Task A_file_from_a_newer_library_or_another_program_is_refused_unchanged()
+    {
+        string newer = _dir!.Combine("newer.db");
+        await (await SqliteStudyStorage.OpenAsync(newer)).DisposeAsync();
+        Execute(newer, "UPDATE schema_version SET version = 99");
+        string foreign = _dir.Combine("foreign.db");
+        Execute(foreign, "CREATE TABLE notes (text TEXT)");
+
+        var tooNew = Assert.ThrowsAsync<InvalidOperationException>(async () => await SqliteStudyStorage.OpenAsync(newer))!;
+        var notOurs = Assert.ThrowsAsync<InvalidOperationException>(async () => await SqliteStudyStorage.OpenAsync(foreign))!;
+        File.WriteAllText(_dir.Combine("text.db"), "not a database at all, just text that is long enough to be a header");
+        var notSqlite = Assert.ThrowsAsync<IOException>(async () => await SqliteStudyStorage.OpenAsync(_dir.Combine("text.db")))!;
+
+        Assert.That(tooNew.Message, Does.Contain("schema version 99, newer than this library's (1)").And.Contain(newer));
+        Assert.That(notOurs.Message, Does.Contain("not a study storage").And.Contain("notes"));
+        Assert.That(notSqlite.Message, Does.Contain("text.db").And.Contain("cannot be opened"));
+    }
+
+    [Test]
+    public async Task Configurations_need_the_study_loaded_through_the_same_object()
+    {
+        string path = _dir!.Combine("study.db");
+        await using (SqliteStudyStorage first = await SqliteStudyStorage.OpenAsync(path))
+        {
+            await first.CreateOrLoadStudyAsync(Definition());
+        }
+
+        await using SqliteStudyStorage second = await SqliteStudyStorage.OpenAsync(path);
+        int number = await second.CreateTrialAsync("study");
+
+        Assert.That(async () => await second.SetTrialHParamsAsync("study", number, new Dictionary<string, object> { ["units"] = 8, ["rate"] = 0.01 }), Throws.InvalidOperationException.With.Message.Contains("call CreateOrLoadStudyAsync"));
+    }
+
+    [Test]
+    public async Task Four_processes_on_one_file_number_their_trials_without_gaps_or_repeats()
+    {
+        string path = _dir!.Combine("shared.db");
+        var processes = Enumerable.Range(0, 4).Select(_ => StartChild("sqlite-trials", path, "100")).ToList();
+        string[] outputs = await Task.WhenAll(processes.Select(p => p.StandardOutput.ReadToEndAsync()));
+        foreach (System.Diagnostics.Process process in processes)
+        {
+            await process.WaitForExitAsync();
+            Assert.That(process.ExitCode, Is.Zero, await process.StandardError.ReadToEndAsync());
+            process.Dispose();
+        }
+
+        var numbers = outputs.SelectMany(o => o.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Select(int.Parse).ToList();
+        await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(path);
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync("shared");
+
+        Assert.That(numbers.Order(), Is.EqualTo(Enumerable.Range(1, 400)));
+        Assert.That(trials.Select(t => (t.Number, t.State, t.Value)), Is.EqualTo(Enumerable.Range(1, 400).Select(n => (n, TrialState.Complete, (double)n))));
+    }
+
+    private static System.Diagnostics.Process StartChild(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "HParamsNet.TestStudy.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
