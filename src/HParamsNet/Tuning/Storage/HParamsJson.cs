@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace HParamsNet.Storage;
+namespace HParamsNet;
 
 /// <summary>
 /// A trial's configuration as JSON that reads back with its types: whole numbers (long) without a

@@ -1,0 +1,72 @@
+using Npgsql;
+
+namespace HParamsNet.Storage;
+
+/// <summary>Creates the tables on first use (one creator at a time), and refuses tables written by a newer library.</summary>
+internal static class PostgresSchema
+{
+    private const string Create = """
+        CREATE TABLE schema_version (version integer NOT NULL);
+        CREATE TABLE studies (
+            id bigserial PRIMARY KEY,
+            name text NOT NULL UNIQUE,
+            experiment bytea NOT NULL,
+            objective_group text NOT NULL,
+            objective_tag text NOT NULL,
+            objective_direction integer NOT NULL,
+            next_number integer NOT NULL,
+            created timestamptz NOT NULL DEFAULT clock_timestamp());
+        CREATE TABLE study_attributes (
+            study_id bigint NOT NULL REFERENCES studies (id),
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (study_id, key));
+        CREATE TABLE trials (
+            study_id bigint NOT NULL REFERENCES studies (id),
+            number integer NOT NULL,
+            state integer NOT NULL,
+            hparams text,
+            value double precision,
+            fold_values text,
+            error text,
+            started timestamptz NOT NULL,
+            ended timestamptz,
+            heartbeat timestamptz NOT NULL,
+            PRIMARY KEY (study_id, number));
+        CREATE INDEX trials_running ON trials (study_id, state, heartbeat);
+        CREATE TABLE intermediate_values (
+            study_id bigint NOT NULL,
+            number integer NOT NULL,
+            step bigint NOT NULL,
+            value double precision NOT NULL,
+            PRIMARY KEY (study_id, number, step));
+        """;
+
+    public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string where, CancellationToken cancellationToken)
+    {
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        // Workers starting together: one creates the tables, the others wait for it and find them.
+        command.CommandText = $"SELECT pg_advisory_xact_lock(hashtext('hparamsnet:{schema}')); CREATE SCHEMA IF NOT EXISTS \"{schema}\"";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        command.CommandText = "SELECT to_regclass('schema_version') IS NOT NULL";
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+        {
+            command.CommandText = Create + $"INSERT INTO schema_version (version) VALUES ({PostgresStudyStorage.SchemaVersion});";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            command.CommandText = "SELECT MAX(version) FROM schema_version";
+            int version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int v ? v : 0;
+            if (version > PostgresStudyStorage.SchemaVersion)
+            {
+                throw new InvalidOperationException($"The study storage in schema '{schema}' of the {where} has schema version {version}, newer than this library's ({PostgresStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

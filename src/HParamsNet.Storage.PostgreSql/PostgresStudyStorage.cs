@@ -1,0 +1,390 @@
+using System.Data;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using HParamsNet.Protos.HParams;
+using Npgsql;
+
+namespace HParamsNet.Storage;
+
+/// <summary>
+/// A study storage in PostgreSQL, for workers on many machines: pooled connections, trial numbers
+/// from a per-study counter row (its row lock orders concurrent workers), stale trials failed by
+/// one conditional UPDATE (a trial is failed by one sweeper only), and a versioned schema created
+/// on first use.
+/// </summary>
+/// <remarks>
+/// Times are the database server's (<c>clock_timestamp()</c>): workers on several machines then
+/// judge heartbeats by one clock. The password of the URL never appears in messages.
+/// </remarks>
+public sealed partial class PostgresStudyStorage : IStudyStorage
+{
+    /// <summary>The schema version this library writes and reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _where;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StudyDefinition> _loaded = new(StringComparer.Ordinal);
+
+    private PostgresStudyStorage(NpgsqlDataSource dataSource, string where)
+    {
+        _dataSource = dataSource;
+        _where = where;
+    }
+
+    /// <summary>
+    /// Connects to the database of <paramref name="urlOrConnectionString"/>
+    /// (<c>postgresql://user:password@host:5432/database</c>, or an ADO.NET connection string) and
+    /// creates the storage's tables in <paramref name="schema"/> when they are not there.
+    /// </summary>
+    /// <param name="urlOrConnectionString">Where the database is.</param>
+    /// <param name="schema">The PostgreSQL schema that holds the tables (letters, digits, underscores).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="IOException">The database cannot be reached or refuses the login; the message names host, port and database.</exception>
+    /// <exception cref="InvalidOperationException">The tables were written by a newer library.</exception>
+    public static async Task<PostgresStudyStorage> OpenAsync(string urlOrConnectionString, string schema = "public", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(schema);
+        if (!Identifier().IsMatch(schema))
+        {
+            throw new ArgumentException($"Schema '{schema}' must be letters, digits and underscores, starting with a letter or underscore.", nameof(schema));
+        }
+
+        NpgsqlConnectionStringBuilder builder = PostgresUrl.Parse(urlOrConnectionString);
+        builder.SearchPath = schema;
+        builder.Timeout = builder.Timeout == 15 ? 5 : builder.Timeout; // fail fast on an unreachable host, unless told otherwise
+        string where = PostgresUrl.Describe(builder);
+        NpgsqlDataSource dataSource = NpgsqlDataSource.Create(builder);
+        var storage = new PostgresStudyStorage(dataSource, where);
+        try
+        {
+            await using NpgsqlConnection connection = await storage.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresSchema.EnsureAsync(connection, schema, where, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return storage;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (NpgsqlCommand insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO studies (name, experiment, objective_group, objective_tag, objective_direction, next_number) VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (name) DO NOTHING",
+            definition.Name,
+            definition.Experiment.ToProto(0).ToByteArray(),
+            definition.Objective.Metric.Group,
+            definition.Objective.Metric.Tag,
+            (int)definition.Objective.Direction))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (NpgsqlCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction FROM studies WHERE name = $1", definition.Name))
+        await using (NpgsqlDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            Experiment experiment = Experiment.Parser.ParseFrom((byte[])reader[0]);
+            var objective = new Objective(new Metric(reader.GetString(2), reader.GetString(1)), (StudyDirection)reader.GetInt32(3));
+            if (definition.DifferenceFrom(experiment, objective) is string difference)
+            {
+                throw new InvalidOperationException($"Study '{definition.Name}' in the {_where} exists with a different definition: {difference}. Load it with the same hparams, metrics and objective, or choose another study name.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _loaded[definition.Name] = definition;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand create = Command(
+            connection,
+            null,
+            """
+            WITH next AS (UPDATE studies SET next_number = next_number + 1 WHERE name = $1 RETURNING id, next_number - 1 AS number)
+            INSERT INTO trials (study_id, number, state, started, heartbeat)
+            SELECT id, number, 0, clock_timestamp(), clock_timestamp() FROM next
+            RETURNING number
+            """,
+            study);
+        return await create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int number
+            ? number
+            : throw NoStudy(study);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        StudyDefinition definition = _loaded.TryGetValue(study, out StudyDefinition? loaded)
+            ? loaded
+            : throw new InvalidOperationException($"Study '{study}' was not created or loaded through this storage object; call CreateOrLoadStudyAsync with its definition first, so that configurations can be checked against its space.");
+        string json = HParamsJson.Write(definition.NormalizeHParams(hparams));
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        (long id, TrialState state, bool hasHParams) = await LockTrialAsync(connection, transaction, study, number, cancellationToken).ConfigureAwait(false);
+        ThrowIfFinished(state, study, number, "set its hparams");
+        if (hasHParams)
+        {
+            throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
+        }
+
+        await using (NpgsqlCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $1 WHERE study_id = $2 AND number = $3", json, id, number))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        (long id, TrialState state, _) = await LockTrialAsync(connection, transaction, study, number, cancellationToken).ConfigureAwait(false);
+        ThrowIfFinished(state, study, number, "report a value");
+        await using (NpgsqlCommand last = Command(connection, transaction, "SELECT MAX(step) FROM intermediate_values WHERE study_id = $1 AND number = $2", id, number))
+        {
+            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long previous && atStep <= previous)
+            {
+                throw new ArgumentException($"Trial {number} of study '{study}': step {atStep} is not after the previous step {previous}; report each step once, in increasing order.", nameof(atStep));
+            }
+        }
+
+        await using (NpgsqlCommand insert = Command(connection, transaction, "INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($1, $2, $3, $4)", id, number, atStep, value))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand update = Command(
+            connection,
+            null,
+            "UPDATE trials SET heartbeat = clock_timestamp() FROM studies WHERE studies.name = $1 AND trials.study_id = studies.id AND trials.number = $2 AND trials.state = 0",
+            study,
+            number);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.State == TrialState.Running)
+        {
+            throw new ArgumentException("A trial is finished as Complete, Pruned or Failed, not Running.", nameof(outcome));
+        }
+
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        (long id, TrialState state, _) = await LockTrialAsync(connection, transaction, study, number, cancellationToken).ConfigureAwait(false);
+        if (state != TrialState.Running)
+        {
+            return false;
+        }
+
+        await using (NpgsqlCommand update = Command(
+            connection,
+            transaction,
+            "UPDATE trials SET state = $1, value = $2, fold_values = $3, error = $4, ended = clock_timestamp() WHERE study_id = $5 AND number = $6",
+            (int)outcome.State,
+            double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value,
+            JsonSerializer.Serialize(outcome.FoldValues),
+            (object?)outcome.Error ?? DBNull.Value,
+            id,
+            number))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        var failed = new HashSet<int>();
+
+        // Under READ COMMITTED a second sweeper waits for the first's row locks, then sees state 1
+        // and skips the row: each stale trial is returned once.
+        await using (NpgsqlCommand update = Command(
+            connection,
+            null,
+            """
+            UPDATE trials SET state = 2, ended = clock_timestamp(),
+                error = 'worker lost: no heartbeat for ' || floor(extract(epoch FROM clock_timestamp() - heartbeat))::bigint || ' s (grace ' || $3 || ' s)'
+            WHERE study_id = $1 AND state = 0 AND heartbeat < clock_timestamp() - $2
+            RETURNING number
+            """,
+            id,
+            grace,
+            (long)grace.TotalSeconds))
+        await using (NpgsqlDataReader reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                failed.Add(reader.GetInt32(0));
+            }
+        }
+
+        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, id, cancellationToken).ConfigureAwait(false)).Where(t => failed.Contains(t.Number))];
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        return await ReadTrialsAsync(connection, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand upsert = Command(connection, null, "INSERT INTO study_attributes (study_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (study_id, key) DO UPDATE SET value = excluded.value", id, key, value);
+        await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand select = Command(connection, null, "SELECT key, value FROM study_attributes WHERE study_id = $1", id);
+        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            attributes[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return attributes;
+    }
+
+    /// <summary>Closes the pool's connections.</summary>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private async Task<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The message of the inner exception says why (refused, timed out, authentication); the password is in none.
+            throw new IOException($"Cannot connect to the {_where}: {e.Message} Check that the server runs and accepts this user, and the host, port and database of the storage URL.", e);
+        }
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (object parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return command;
+    }
+
+    private InvalidOperationException NoStudy(string study) =>
+        new($"There is no study '{study}' in the {_where}; create it first (CreateOrLoadStudyAsync).");
+
+    private async Task<long> StudyIdAsync(NpgsqlConnection connection, string study, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(study);
+        await using NpgsqlCommand select = Command(connection, null, "SELECT id FROM studies WHERE name = $1", study);
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : throw NoStudy(study);
+    }
+
+    // The trial's row, locked until the transaction ends: its worker and a sweeper cannot both change it.
+    private async Task<(long Id, TrialState State, bool HasHParams)> LockTrialAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string study, int number, CancellationToken cancellationToken)
+    {
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand select = Command(connection, transaction, "SELECT state, hparams IS NOT NULL FROM trials WHERE study_id = $1 AND number = $2 FOR UPDATE", id, number);
+        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? (id, (TrialState)reader.GetInt32(0), reader.GetBoolean(1))
+            : throw new InvalidOperationException($"Study '{study}' has no trial {number}.");
+    }
+
+    private static void ThrowIfFinished(TrialState state, string study, int number, string what)
+    {
+        if (state != TrialState.Running)
+        {
+            throw new InvalidOperationException($"Cannot {what}: trial {number} of study '{study}' is finished ({state}).");
+        }
+    }
+
+    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
+    {
+        // One snapshot for both queries: a trial finished in between cannot lose its values.
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var intermediate = new Dictionary<int, List<KeyValuePair<long, double>>>();
+        await using (NpgsqlCommand values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $1 ORDER BY number, step", id))
+        await using (NpgsqlDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int number = reader.GetInt32(0);
+                (intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? list) ? list : intermediate[number] = []).Add(KeyValuePair.Create(reader.GetInt64(1), reader.GetDouble(2)));
+            }
+        }
+
+        var trials = new List<FrozenTrial>();
+        await using (NpgsqlCommand select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $1 ORDER BY number", id))
+        await using (NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int number = reader.GetInt32(0);
+                trials.Add(new FrozenTrial(
+                    number,
+                    TrialNames.Trial(number),
+                    reader.IsDBNull(2) ? new Dictionary<string, object>() : HParamsJson.Read(reader.GetString(2)),
+                    (TrialState)reader.GetInt32(1),
+                    reader.IsDBNull(3) ? double.NaN : reader.GetDouble(3),
+                    intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? points) ? points : [],
+                    reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<double[]>(reader.GetString(4)) ?? [],
+                    reader.GetFieldValue<DateTimeOffset>(6),
+                    reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return trials;
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex Identifier();
+}
