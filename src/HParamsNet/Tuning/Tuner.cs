@@ -380,59 +380,22 @@ public sealed class Tuner
             IEnumerable<int?> folds = _folds is null ? [null] : work.Folds.Select(f => (int?)f);
             foreach (int? fold in folds)
             {
-                using TrialSession session = _store.BeginSession(work.Number, fold, work.HParams, _options.SyncToDisk);
-                var trial = new Trial(work.Number, work.HParams, fold is int f ? _folds![f] : null, session, _options.Objective, _options.Pruner, () => Finished, _cancellation);
-                try
+                FoldOutcome? outcome = await RunFoldAsync(work, fold, metric).ConfigureAwait(false);
+                if (outcome is null)
                 {
-                    try
-                    {
-                        TrialValues values = await _objective(trial, _cancellation).ConfigureAwait(false);
-                        ArgumentNullException.ThrowIfNull(values, "objective result");
-                        if (!double.IsFinite(values.Objective))
-                        {
-                            throw new NonFiniteObjectiveException(metric, values.Objective);
-                        }
-
-                        trial.WriteFinal(metric, values.Objective);
-                        foreach ((Metric other, double otherValue) in values.Others)
-                        {
-                            trial.WriteFinal(other, otherValue);
-                        }
-
-                        session.End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {values.Objective}"));
-                        foldValues[fold ?? 0] = values.Objective;
-                        intermediate = [.. trial.IntermediateValues];
-                    }
-                    catch (TrialPrunedException)
-                    {
-                        long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
-                        session.End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {step}"));
-                        state = TrialState.Pruned;
-                        intermediate = [.. trial.IntermediateValues];
-                        break;
-                    }
-                    catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-                    {
-                        // As if the process had been killed: no end record, and out of TensorBoard's sight.
-                        session.Dispose();
-                        _store.MoveAside(session.RunName);
-                        return null;
-                    }
-                    catch (Exception e) when (e is not StudyRecordException)
-                    {
-                        error = e is NonFiniteObjectiveException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                        session.End(SessionStatus.Failure, $"failed: {error}");
-                        TunerLog.TrialFailed(logger, work.Number, error, e);
-                        state = TrialState.Failed;
-                        break;
-                    }
+                    return null; // cancelled: set aside, runs again on resume
                 }
-                catch (StudyRecordException)
+
+                intermediate = outcome.Intermediate;
+                if (outcome.State != TrialState.Complete)
                 {
-                    // The record, not the trial, failed: no end is written, so resume runs it again.
-                    session.Abandon();
-                    throw;
+                    // A failed or pruned fold ends its trial.
+                    state = outcome.State;
+                    error = outcome.Error;
+                    break;
                 }
+
+                foldValues[fold ?? 0] = outcome.Value;
             }
 
             double value = state == TrialState.Complete ? foldValues.Values.Average() : double.NaN;
@@ -447,6 +410,66 @@ public sealed class Tuner
                 started,
                 _tuner._time.GetUtcNow(),
                 error);
+        }
+
+        // One session of a trial (one fold, or the whole trial without cross-validation); null when cancelled.
+        private async Task<FoldOutcome?> RunFoldAsync(Work work, int? fold, Metric metric)
+        {
+            using TrialSession session = _store.BeginSession(work.Number, fold, work.HParams, _options.SyncToDisk);
+            var trial = new Trial(work.Number, work.HParams, fold is int f ? _folds![f] : null, session, _options.Objective, _options.Pruner, () => Finished, _cancellation);
+            try
+            {
+                return await ScoreAsync(work, session, trial, metric).ConfigureAwait(false);
+            }
+            catch (StudyRecordException)
+            {
+                // The record, not the trial, failed: no end is written, so resume runs it again.
+                session.Abandon();
+                throw;
+            }
+        }
+
+        // Runs the objective and writes how the session ended.
+        private async Task<FoldOutcome?> ScoreAsync(Work work, TrialSession session, Trial trial, Metric metric)
+        {
+            try
+            {
+                TrialValues values = await _objective(trial, _cancellation).ConfigureAwait(false);
+                ArgumentNullException.ThrowIfNull(values, "objective result");
+                if (!double.IsFinite(values.Objective))
+                {
+                    throw new NonFiniteObjectiveException(metric, values.Objective);
+                }
+
+                trial.WriteFinal(metric, values.Objective);
+                foreach ((Metric other, double otherValue) in values.Others)
+                {
+                    trial.WriteFinal(other, otherValue);
+                }
+
+                session.End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {values.Objective}"));
+                return new FoldOutcome(TrialState.Complete, values.Objective, null, [.. trial.IntermediateValues]);
+            }
+            catch (TrialPrunedException)
+            {
+                long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
+                session.End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {step}"));
+                return new FoldOutcome(TrialState.Pruned, double.NaN, null, [.. trial.IntermediateValues]);
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                // As if the process had been killed: no end record, and out of TensorBoard's sight.
+                session.Dispose();
+                _store.MoveAside(session.RunName);
+                return null;
+            }
+            catch (Exception e) when (e is not StudyRecordException)
+            {
+                string error = e is NonFiniteObjectiveException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                session.End(SessionStatus.Failure, $"failed: {error}");
+                TunerLog.TrialFailed(_tuner._logger, work.Number, error, e);
+                return new FoldOutcome(TrialState.Failed, double.NaN, error, [.. trial.IntermediateValues]);
+            }
         }
 
         private void Report(FrozenTrial? trial = null)
@@ -501,4 +524,6 @@ public sealed class Tuner
     }
 
     private sealed record Work(int Number, IReadOnlyDictionary<HParam, object> HParams, IReadOnlyList<int> Folds, IReadOnlyList<SessionRecord> FinishedFolds);
+
+    private sealed record FoldOutcome(TrialState State, double Value, string? Error, IReadOnlyList<KeyValuePair<long, double>> Intermediate);
 }
