@@ -18,9 +18,6 @@ namespace HParamsNet;
 /// </remarks>
 public sealed class Tuner
 {
-    // How often a strategy that proposed a configuration already tried is asked again.
-    private const int MaxReasks = 8;
-
     private readonly TunerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -313,42 +310,7 @@ public sealed class Tuner
                 _history.AsReadOnly(),
                 [.. _running.Values],
                 TrialRandom.For(_options.Seed, number));
-            IReadOnlyDictionary<HParam, object>? proposal = Checked(_options.Strategy.Propose(context));
-
-            // This study's trials only: a warm-start trial was another study's, and may be run here.
-            StrategyContext own = context with { Trials = [.. _finished] };
-
-            // A configuration already tried (or running) teaches nothing new, and a failed one would
-            // fail again. Ask the strategy again with other random draws first (a genetic child, a
-            // model's candidates), so the search keeps its character; then take any untried one.
-            for (int attempt = 1; proposal is not null && own.IsTaken(proposal) && attempt <= MaxReasks; attempt++)
-            {
-                proposal = Checked(_options.Strategy.Propose(context with { Random = TrialRandom.For(_options.Seed, number, attempt) }));
-            }
-
-            if (proposal is null || !own.IsTaken(proposal))
-            {
-                return proposal;
-            }
-
-            IReadOnlyDictionary<HParam, object>? untried = UntriedConfigurations.Draw(own);
-            TunerLog.RepeatReplaced(_tuner._logger, number, _options.Strategy.GetType().Name, untried is not null);
-            return untried;
-        }
-
-        private IReadOnlyDictionary<HParam, object>? Checked(IReadOnlyDictionary<HParam, object>? proposal)
-        {
-            foreach (HParam hparam in proposal is null ? [] : _options.Space)
-            {
-                if (!proposal!.TryGetValue(hparam, out object? value))
-                {
-                    throw new InvalidOperationException($"{_options.Strategy.GetType().Name} proposed no value for hparam '{hparam.Name}'.");
-                }
-
-                hparam.Validate(value);
-            }
-
-            return proposal;
+            return Proposals.Next(_options.Strategy, context, [.. _finished], _options.Seed, _tuner._logger);
         }
 
         private async Task<FrozenTrial?> RunTrialAsync(Work work)

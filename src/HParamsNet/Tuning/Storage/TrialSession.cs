@@ -102,6 +102,45 @@ internal sealed class TrialSession : IDisposable
         _writers.Clear();
     }
 
+    /// <summary>
+    /// Writes the end of the session of a trial whose worker is gone (FAILURE and why), unless the
+    /// run has no session or already an end: TensorBoard then shows no session running for ever.
+    /// </summary>
+    public static void EndLost(string logDir, string runName, string reason, EventFileWriterOptions? options)
+    {
+        string run = Path.Combine(logDir, runName);
+        if (!Directory.Exists(run))
+        {
+            return;
+        }
+
+        var lenient = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+        bool started = false;
+        foreach (Protos.Event evt in EventFileReader.ReadRunEvents(run, lenient))
+        {
+            foreach (Protos.Summary.Types.Value value in evt.Summary?.Value ?? [])
+            {
+                if (HParamsSummaries.TryDecode(value, out Protos.HParams.HParamsPluginData? data, out _) && data is not null)
+                {
+                    started |= data.SessionStartInfo is not null;
+                    if (data.SessionEndInfo is not null)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        if (!started)
+        {
+            return;
+        }
+
+        using SummaryWriter writer = SummaryWriter.Create(run, options);
+        writer.WriteSummary(TextSummaries.Text(StatusTextTag, $"failed: {reason}"), 0);
+        writer.SessionEnd(SessionStatus.Failure);
+    }
+
     public void Dispose()
     {
         foreach (SummaryWriter writer in _writers.Values)

@@ -1,0 +1,254 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HParamsNet;
+
+/// <summary>
+/// A study that a user's own loop drives (Optuna's ask and tell), shared by any number of workers
+/// through an <see cref="IStudyStorage"/>: <see cref="AskAsync"/> gives a trial with its
+/// configuration (proposed by the strategy from every worker's trials, running ones included) and a
+/// TensorBoard session in the study's log directory; <see cref="TellAsync(Trial, double, CancellationToken)"/>
+/// and its siblings finish it. Running trials send heartbeats; a trial whose worker went silent is
+/// failed by the next worker that asks ("worker lost", also in TensorBoard) and its configuration
+/// is run again by that worker.
+/// </summary>
+/// <remarks>
+/// One session per trial (cross-validation folds are the <see cref="Tuner"/>'s, for now). Session
+/// groups are <c>trial-NNNN@id</c>, the id derived from the study's name, so every worker writes
+/// the same groups without agreeing on anything else.
+/// </remarks>
+public sealed class Study : IAsyncDisposable
+{
+    private readonly StudyOptions _options;
+    private readonly string _logDir;
+    private readonly string _groupId;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<int, AskedTrial> _asked = [];
+
+    private Study(StudyOptions options)
+    {
+        _options = options;
+        _logDir = Path.GetFullPath(options.LogDir);
+        _groupId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Name)))[..8];
+        _logger = options.Logger ?? NullLogger.Instance;
+        _time = options.TimeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The study's name.</summary>
+    public string Name => _options.Name;
+
+    /// <summary>Creates the study in its storage and its experiment in the log directory, or joins them.</summary>
+    /// <param name="options">The study and this worker's settings.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">The storage or the log directory holds another definition under this name; the message names the difference.</exception>
+    public static async Task<Study> CreateOrLoadAsync(StudyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var study = new Study(options);
+        await options.Storage.CreateOrLoadStudyAsync(options.Definition, cancellationToken).ConfigureAwait(false);
+        await study.EnsureExperimentAsync(cancellationToken).ConfigureAwait(false);
+        return study;
+    }
+
+    /// <summary>
+    /// The next trial: failed trials of lost workers are swept first (and the first one's
+    /// configuration is run again here); otherwise the strategy proposes. <see langword="null"/> when
+    /// the strategy has nothing left.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call; the trial it passes to the objective.</param>
+    public async Task<Trial?> AskAsync(CancellationToken cancellationToken = default)
+    {
+        IStudyStorage storage = _options.Storage;
+        TimeSpan grace = _options.HeartbeatInterval * 2;
+        IReadOnlyList<FrozenTrial> lost = await storage.FailStaleTrialsAsync(Name, grace, cancellationToken).ConfigureAwait(false);
+        foreach (FrozenTrial gone in lost)
+        {
+            TrialSession.EndLost(_logDir, TrialNames.Trial(gone.Number), gone.Error ?? "worker lost", _options.WriterOptions);
+            StudyLog.WorkerLost(_logger, gone.Number, Name, gone.Error ?? string.Empty);
+        }
+
+        if (lost.Count == 0 && await ExhaustedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null; // every configuration of a finite space is taken: no trial is created for nothing
+        }
+
+        int number = await storage.CreateTrialAsync(Name, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
+        var finished = trials.Where(t => t.IsFinished).ToList();
+        IReadOnlyDictionary<HParam, object>? hparams = lost.FirstOrDefault(t => t.HParams.Count > 0) is { } again
+            ? _options.Definition.Experiment.Resolve(again.HParams)
+            : Propose(number, finished, trials.Where(t => !t.IsFinished && t.Number != number && t.HParams.Count > 0).Select(t => t.HParams).ToList());
+        if (hparams is null)
+        {
+            await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("nothing left to propose"), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        await storage.SetTrialHParamsAsync(Name, number, hparams.ToDictionary(p => p.Key.Name, p => p.Value), cancellationToken).ConfigureAwait(false);
+        var session = new TrialSession(_logDir, TrialNames.Trial(number), hparams, TrialNames.Group(number, _groupId), _options.WriterOptions, syncToDisk: false);
+        var trial = new Trial(number, hparams, null, session, _options.Objective, _options.Pruner, () => finished, cancellationToken);
+        ITimer heartbeat = _time.CreateTimer(_ => _ = HeartbeatAsync(number), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
+        lock (_lock)
+        {
+            _asked[number] = new AskedTrial(trial, session, heartbeat);
+        }
+
+        return trial;
+    }
+
+    /// <summary>Finishes a trial as complete with its objective value (NaN or infinite: failed, as in the tuner).</summary>
+    /// <param name="trial">A trial this object asked for.</param>
+    /// <param name="value">The objective's value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="false"/> when another worker had already failed the trial as lost (its result is then not recorded).</returns>
+    public Task<bool> TellAsync(Trial trial, double value, CancellationToken cancellationToken = default) =>
+        double.IsFinite(value)
+            ? FinishAsync(trial, TrialOutcome.Complete(value), SessionStatus.Success, $"complete: {_options.Objective.Metric.Tag} = {value}", value, cancellationToken)
+            : TellFailedAsync(trial, new NonFiniteObjectiveException(_options.Objective.Metric, value).Message, cancellationToken);
+
+    /// <summary>Finishes a trial as stopped early by the pruner.</summary>
+    /// <param name="trial">A trial this object asked for.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<bool> TellPrunedAsync(Trial trial, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
+        return FinishAsync(trial, TrialOutcome.Pruned(), SessionStatus.Unknown, $"pruned at step {step}", null, cancellationToken);
+    }
+
+    /// <summary>Finishes a trial as failed, and why.</summary>
+    /// <param name="trial">A trial this object asked for.</param>
+    /// <param name="error">What went wrong.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<bool> TellFailedAsync(Trial trial, string error, CancellationToken cancellationToken = default) =>
+        FinishAsync(trial, TrialOutcome.Failed(error), SessionStatus.Failure, $"failed: {error}", null, cancellationToken);
+
+    /// <summary>Every trial of the study (every worker's), by number.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<FrozenTrial>> GetTrialsAsync(CancellationToken cancellationToken = default) =>
+        await _options.Storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Stops the heartbeats of trials not told (another worker fails them after the grace period) and closes their files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<AskedTrial> open;
+        lock (_lock)
+        {
+            open = [.. _asked.Values];
+            _asked.Clear();
+        }
+
+        foreach (AskedTrial asked in open)
+        {
+            await asked.Heartbeat.DisposeAsync().ConfigureAwait(false);
+            asked.Session.Dispose();
+        }
+    }
+
+    // Whether the strategy's whole (finite) space is finished or running.
+    private async Task<bool> ExhaustedAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Strategy.Capacity(_options.Space) is not long capacity)
+        {
+            return false;
+        }
+
+        IReadOnlyList<FrozenTrial> trials = await _options.Storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
+        return trials.Where(t => t.HParams.Count > 0).Select(t => string.Join('\u001f', t.HParams.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))).Distinct(StringComparer.Ordinal).Count() >= capacity;
+    }
+
+    private IReadOnlyDictionary<HParam, object>? Propose(int number, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)
+    {
+        var context = new StrategyContext(_options.Space, _options.Objective, number, finished, running, TrialRandom.For(_options.Seed, number));
+        return Proposals.Next(_options.Strategy, context, finished, _options.Seed, _logger);
+    }
+
+    private async Task<bool> FinishAsync(Trial trial, TrialOutcome outcome, SessionStatus status, string statusText, double? finalValue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        AskedTrial asked;
+        lock (_lock)
+        {
+            if (!_asked.Remove(trial.Number, out asked!))
+            {
+                throw new InvalidOperationException($"Trial {trial.Number} was not asked for through this study object, or was told already.");
+            }
+        }
+
+        await asked.Heartbeat.DisposeAsync().ConfigureAwait(false);
+        using TrialSession session = asked.Session;
+        foreach ((long step, double value) in trial.IntermediateValues)
+        {
+            await _options.Storage.ReportAsync(Name, trial.Number, step, value, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The storage decides: a trial another worker failed as lost keeps that end in TensorBoard too.
+        if (!await _options.Storage.FinishTrialAsync(Name, trial.Number, outcome, cancellationToken).ConfigureAwait(false))
+        {
+            session.Abandon();
+            StudyLog.ToldTooLate(_logger, trial.Number, Name);
+            return false;
+        }
+
+        if (finalValue is double final)
+        {
+            trial.WriteFinal(_options.Objective.Metric, final);
+        }
+
+        session.End(status, statusText);
+        return true;
+    }
+
+    private async Task HeartbeatAsync(int number)
+    {
+        try
+        {
+            await _options.Storage.HeartbeatAsync(Name, number).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            StudyLog.HeartbeatFailed(_logger, number, Name, e);
+        }
+    }
+
+    // The experiment is written once, by the first worker, under the log directory's lock.
+    private async Task EnsureExperimentAsync(CancellationToken cancellationToken)
+    {
+        using LogDirectoryLock held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        Protos.HParams.Experiment? recorded = LogDirectory.FindRuns(_logDir).Count == 0 ? null : HParamsLogReader.ReadExperiment(_logDir);
+        if (recorded is null)
+        {
+            using SummaryWriter root = SummaryWriter.CreateStaged(_logDir, _options.WriterOptions);
+            root.HParamsConfig(_options.Definition.Experiment);
+            root.WriteSummary(TextSummaries.Text(LogDirectoryStore.StudyTextTag, $"study {Name}: session groups are named trial-NNNN@{_groupId}, shared by every worker of the study."), 0);
+            root.Publish();
+        }
+        else if (ExperimentDifference.Describe(recorded, _options.Definition.Experiment.ToProto(0)) is string difference)
+        {
+            throw new InvalidOperationException($"'{_logDir}' holds another study's experiment: {difference}. Give study '{Name}' its own log directory; nothing was changed.");
+        }
+    }
+
+    // Another worker creating the experiment holds the lock for milliseconds; a running single-process study holds it for good.
+    private async Task<LogDirectoryLock> AcquireAsync(CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return LogDirectoryLock.Acquire(_logDir, _time);
+            }
+            catch (InvalidOperationException) when (attempt < 100)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed record AskedTrial(Trial Trial, TrialSession Session, ITimer Heartbeat);
+}

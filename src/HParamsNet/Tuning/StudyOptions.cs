@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace HParamsNet;
+
+/// <summary>What an ask-and-tell <see cref="Study"/> shares with its other workers, and how this one behaves.</summary>
+public sealed record StudyOptions
+{
+    /// <summary>Where the study's trials live (shared by every worker).</summary>
+    public required IStudyStorage Storage { get; init; }
+
+    /// <summary>The study's name in the storage.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The hparams searched.</summary>
+    public required IReadOnlyList<HParam> Space { get; init; }
+
+    /// <summary>The metric optimised and its direction.</summary>
+    public required Objective Objective { get; init; }
+
+    /// <summary>Further metrics TensorBoard shows.</summary>
+    public IReadOnlyList<Metric> Metrics { get; init; } = [];
+
+    /// <summary>The TensorBoard log directory every worker writes its trials' sessions into.</summary>
+    public required string LogDir { get; init; }
+
+    /// <summary>How configurations are proposed; <see cref="AutoSearch"/> by default.</summary>
+    public SearchStrategy Strategy { get; init; } = new AutoSearch();
+
+    /// <summary>When trials stop early; none by default.</summary>
+    public Pruner Pruner { get; init; } = new NoPruner();
+
+    /// <summary>Seeds the strategy: trial n's draws are a function of the seed and n.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>How often a running trial says it is alive; a trial silent for twice this long is failed by another worker ("worker lost") and its configuration runs again.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Options of the event files.</summary>
+    public EventFileWriterOptions? WriterOptions { get; init; }
+
+    /// <summary>Where the study says what it does; nothing when <see langword="null"/>.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>The clock of heartbeats; the system clock when <see langword="null"/>.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    internal StudyDefinition Definition => new(Name, new HParamsExperiment(Space, [Objective.Metric, .. Metrics]), Objective);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Storage);
+        ArgumentException.ThrowIfNullOrEmpty(LogDir);
+        ArgumentNullException.ThrowIfNull(Strategy);
+        ArgumentNullException.ThrowIfNull(Pruner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
+        Definition.Validate();
+    }
+}
