@@ -190,10 +190,6 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.State == TrialState.Running)
-        {
-            throw new ArgumentException("A trial is finished as Complete, Pruned or Failed, not Running.", nameof(outcome));
-        }
 
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

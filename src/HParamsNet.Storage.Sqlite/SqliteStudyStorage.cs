@@ -195,10 +195,6 @@ public sealed class SqliteStudyStorage : IStudyStorage
     public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.State == TrialState.Running)
-        {
-            throw new ArgumentException("A trial is finished as Complete, Pruned or Failed, not Running.", nameof(outcome));
-        }
 
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

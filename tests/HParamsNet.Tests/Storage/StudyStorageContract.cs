@@ -121,6 +121,7 @@ public abstract class StudyStorageContract
 
         Assert.That(async () => await storage.ReportAsync("study", number, 5, 0.5), Throws.ArgumentException.With.Message.Contains("step 5 is not after the previous step 5"));
         Assert.That(() => TrialOutcome.Complete(double.NaN), Throws.ArgumentException.With.Message.Contains("finite"));
+        Assert.That(() => new TrialOutcome(TrialState.Running, 0, [], null), Throws.ArgumentException.With.Message.Contains("not Running"));
     }
 
     [Test]

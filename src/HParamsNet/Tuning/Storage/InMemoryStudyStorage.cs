@@ -107,10 +107,6 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     public ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.State == TrialState.Running)
-        {
-            throw new ArgumentException("A trial is finished as Complete, Pruned or Failed, not Running.", nameof(outcome));
-        }
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)

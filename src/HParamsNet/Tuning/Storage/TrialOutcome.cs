@@ -7,6 +7,11 @@ namespace HParamsNet;
 /// <param name="Error">Why a failed trial failed.</param>
 public sealed record TrialOutcome(TrialState State, double Value, IReadOnlyList<double> FoldValues, string? Error)
 {
+    /// <summary>Complete, Pruned or Failed: a trial is not finished as Running.</summary>
+    public TrialState State { get; init; } = State == TrialState.Running || !Enum.IsDefined(State)
+        ? throw new ArgumentException($"A trial is finished as Complete, Pruned or Failed, not {State}.", nameof(State))
+        : State;
+
     /// <summary>A complete trial with its (finite) value.</summary>
     /// <param name="value">The objective value.</param>
     /// <param name="foldValues">Per fold, with cross-validation.</param>
