@@ -126,7 +126,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         StudyDefinition definition = _loaded.TryGetValue(study, out StudyDefinition? loaded)
@@ -142,12 +142,27 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
         }
 
+        // The study's row lock orders workers setting configurations: two cannot both take one.
+        await using (NpgsqlCommand taken = Command(
+            connection,
+            transaction,
+            "SELECT EXISTS (SELECT 1 FROM trials WHERE study_id = $1 AND hparams = $2 AND state <> 2) FROM studies WHERE id = $1 FOR UPDATE",
+            id,
+            json))
+        {
+            if (await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                return false;
+            }
+        }
+
         await using (NpgsqlCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $1 WHERE study_id = $2 AND number = $3", json, id, number))
         {
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc/>

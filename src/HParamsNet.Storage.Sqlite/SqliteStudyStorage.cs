@@ -135,7 +135,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -150,13 +150,24 @@ public sealed class SqliteStudyStorage : IStudyStorage
             throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
         }
 
-        IReadOnlyDictionary<string, object> normalized = definition.NormalizeHParams(hparams);
-        await using (SqliteCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $hparams WHERE study_id = $id AND number = $number", ("$hparams", HParamsJson.Write(normalized)), ("$id", id), ("$number", number)))
+        string json = HParamsJson.Write(definition.NormalizeHParams(hparams));
+
+        // The check and the write in one IMMEDIATE transaction: two workers cannot both take a configuration.
+        await using (SqliteCommand taken = Command(connection, transaction, "SELECT 1 FROM trials WHERE study_id = $id AND hparams = $hparams AND state <> $failed LIMIT 1", ("$id", id), ("$hparams", json), ("$failed", (int)TrialState.Failed)))
+        {
+            if (await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+        }
+
+        await using (SqliteCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $hparams WHERE study_id = $id AND number = $number", ("$hparams", json), ("$id", id), ("$number", number)))
         {
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc/>

@@ -26,6 +26,33 @@ if (args[0] == "sqlite-trials")
     return;
 }
 
+// HParamsNet.TestStudy ask-tell-worker DBFILE LOGDIR HEARTBEAT_MS TRIAL_MS: one worker of the
+// 12-configuration grid study "grid" on a SQLite storage; prints "asked N" when a trial starts.
+if (args[0] == "ask-tell-worker")
+{
+    await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(args[1]);
+    TunerOptions shape = TestStudy.Options(args[2], crossValidate: false);
+    await using Study study = await Study.CreateOrLoadAsync(new StudyOptions
+    {
+        Storage = storage,
+        Name = "grid",
+        LogDir = args[2],
+        Space = shape.Space,
+        Objective = shape.Objective,
+        Strategy = new GridSearch(),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)),
+    });
+    while (await study.AskAsync() is Trial trial)
+    {
+        Console.WriteLine($"asked {trial.Number}");
+        await Task.Delay(int.Parse(args[4], CultureInfo.InvariantCulture));
+        await study.TellAsync(trial, TestStudy.Score(trial));
+    }
+
+    Console.WriteLine("done");
+    return;
+}
+
 string logDir = args[0];
 int stepMilliseconds = int.Parse(args[1], CultureInfo.InvariantCulture);
 bool crossValidate = args.Length > 2 && args[2] == "cv";

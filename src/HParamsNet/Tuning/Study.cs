@@ -21,6 +21,9 @@ namespace HParamsNet;
 /// </remarks>
 public sealed class Study : IAsyncDisposable
 {
+    // How often a worker proposes again when others keep taking its proposals first.
+    private const int MaxProposalRaces = 20;
+
     private readonly StudyOptions _options;
     private readonly string _logDir;
     private readonly string _groupId;
@@ -64,32 +67,56 @@ public sealed class Study : IAsyncDisposable
     public async Task<Trial?> AskAsync(CancellationToken cancellationToken = default)
     {
         IStudyStorage storage = _options.Storage;
-        TimeSpan grace = _options.HeartbeatInterval * 2;
-        IReadOnlyList<FrozenTrial> lost = await storage.FailStaleTrialsAsync(Name, grace, cancellationToken).ConfigureAwait(false);
-        foreach (FrozenTrial gone in lost)
+        IReadOnlyList<FrozenTrial> lost;
+        while (true)
         {
-            TrialSession.EndLost(_logDir, TrialNames.Trial(gone.Number), gone.Error ?? "worker lost", _options.WriterOptions);
-            StudyLog.WorkerLost(_logger, gone.Number, Name, gone.Error ?? string.Empty);
-        }
+            lost = await SweepLostAsync(cancellationToken).ConfigureAwait(false);
+            if (lost.Count > 0 || await ExhaustedAsync(cancellationToken).ConfigureAwait(false) is not { } running)
+            {
+                break;
+            }
 
-        if (lost.Count == 0 && await ExhaustedAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null; // every configuration of a finite space is taken: no trial is created for nothing
+            if (running == 0)
+            {
+                return null; // every configuration of a finite space is finished: no trial is created for nothing
+            }
+
+            // Only running trials are left: one may belong to a lost worker, whose configuration runs
+            // again here once its heartbeat is old enough. Wait rather than end the worker too early.
+            await Task.Delay(_options.HeartbeatInterval / 2, _time, cancellationToken).ConfigureAwait(false);
         }
 
         int number = await storage.CreateTrialAsync(Name, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
-        var finished = trials.Where(t => t.IsFinished).ToList();
         IReadOnlyDictionary<HParam, object>? hparams = lost.FirstOrDefault(t => t.HParams.Count > 0) is { } again
             ? _options.Definition.Experiment.Resolve(again.HParams)
-            : Propose(number, finished, trials.Where(t => !t.IsFinished && t.Number != number && t.HParams.Count > 0).Select(t => t.HParams).ToList());
-        if (hparams is null)
+            : null;
+        IReadOnlyList<FrozenTrial> finished = [];
+        for (int attempt = 0; ; attempt++)
         {
-            await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("nothing left to propose"), cancellationToken).ConfigureAwait(false);
-            return null;
+            IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
+            finished = [.. trials.Where(t => t.IsFinished)];
+            hparams ??= Propose(number, finished, [.. trials.Where(t => !t.IsFinished && t.Number != number && t.HParams.Count > 0).Select(t => t.HParams)]);
+            if (hparams is null)
+            {
+                await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("nothing left to propose"), cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            // Another worker may have taken the same configuration a moment before: propose again, seeing it.
+            if (await storage.SetTrialHParamsAsync(Name, number, hparams.ToDictionary(p => p.Key.Name, p => p.Value), cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            if (attempt >= MaxProposalRaces)
+            {
+                await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("every proposal was taken by another worker first"), cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"Study '{Name}': {MaxProposalRaces + 1} proposals for trial {number} were each taken by another worker first; the strategy keeps proposing what others run. Use fewer workers or a strategy with more randomness.");
+            }
+
+            hparams = null;
         }
 
-        await storage.SetTrialHParamsAsync(Name, number, hparams.ToDictionary(p => p.Key.Name, p => p.Value), cancellationToken).ConfigureAwait(false);
         var session = new TrialSession(_logDir, TrialNames.Trial(number), hparams, TrialNames.Group(number, _groupId), _options.WriterOptions, syncToDisk: false);
         var trial = new Trial(number, hparams, null, session, _options.Objective, _options.Pruner, () => finished, cancellationToken);
         ITimer heartbeat = _time.CreateTimer(_ => _ = HeartbeatAsync(number), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
@@ -150,16 +177,32 @@ public sealed class Study : IAsyncDisposable
         }
     }
 
-    // Whether the strategy's whole (finite) space is finished or running.
-    private async Task<bool> ExhaustedAsync(CancellationToken cancellationToken)
+    // Running trials of other workers whose heartbeat is older than the grace period: failed here,
+    // in the storage and in TensorBoard, so that no session stays running for ever.
+    private async Task<IReadOnlyList<FrozenTrial>> SweepLostAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<FrozenTrial> lost = await _options.Storage.FailStaleTrialsAsync(Name, _options.HeartbeatInterval * 2, cancellationToken).ConfigureAwait(false);
+        foreach (FrozenTrial gone in lost)
+        {
+            TrialSession.EndLost(_logDir, TrialNames.Trial(gone.Number), gone.Error ?? "worker lost", _options.WriterOptions);
+            StudyLog.WorkerLost(_logger, gone.Number, Name, gone.Error ?? string.Empty);
+        }
+
+        return lost;
+    }
+
+    // When the strategy's (finite) space is all taken: how many of its trials still run; null while configurations are left.
+    private async Task<int?> ExhaustedAsync(CancellationToken cancellationToken)
     {
         if (_options.Strategy.Capacity(_options.Space) is not long capacity)
         {
-            return false;
+            return null;
         }
 
         IReadOnlyList<FrozenTrial> trials = await _options.Storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
-        return trials.Where(t => t.HParams.Count > 0).Select(t => string.Join('\u001f', t.HParams.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))).Distinct(StringComparer.Ordinal).Count() >= capacity;
+        // A failed trial's configuration stays taken (it would fail again), except a lost worker's, which runs again when swept.
+        int taken = trials.Where(t => t.HParams.Count > 0).Select(t => string.Join('\u001f', t.HParams.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))).Distinct(StringComparer.Ordinal).Count();
+        return taken >= capacity ? trials.Count(t => !t.IsFinished) : null;
     }
 
     private IReadOnlyDictionary<HParam, object>? Propose(int number, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)

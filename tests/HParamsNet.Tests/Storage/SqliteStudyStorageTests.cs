@@ -109,6 +109,52 @@ public class SqliteStudyStorageTests : StudyStorageContract
         Assert.That(trials.Select(t => (t.Number, t.State, t.Value)), Is.EqualTo(Enumerable.Range(1, 400).Select(n => (n, TrialState.Complete, (double)n))));
     }
 
+    [Test]
+    public async Task A_worker_killed_mid_trial_is_failed_by_another_and_every_configuration_finishes_once()
+    {
+        string path = _dir!.Combine("workers.db");
+        string logDir = _dir.Combine("logs");
+        var workers = Enumerable.Range(0, 3).Select(_ => StartChild("ask-tell-worker", path, logDir, "500", "200")).ToList();
+        try
+        {
+            // SIGKILL the first worker inside its first trial: no tell, no more heartbeats.
+            while (await workers[0].StandardOutput.ReadLineAsync() is string line && !line.StartsWith("asked", StringComparison.Ordinal))
+            {
+            }
+
+            await Task.Delay(100);
+            workers[0].Kill(entireProcessTree: true);
+            foreach (System.Diagnostics.Process survivor in workers.Skip(1))
+            {
+                string output = await survivor.StandardOutput.ReadToEndAsync();
+                await survivor.WaitForExitAsync();
+                Assert.That(survivor.ExitCode, Is.Zero, output + await survivor.StandardError.ReadToEndAsync());
+            }
+        }
+        finally
+        {
+            foreach (System.Diagnostics.Process worker in workers)
+            {
+                worker.Kill(entireProcessTree: true);
+                worker.Dispose();
+            }
+        }
+
+        await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(path);
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync("grid");
+        var complete = trials.Where(t => t.State == TrialState.Complete).ToList();
+        var sessions = HParamsLogReader.ReadSessions(logDir);
+        Assert.That(complete, Has.Count.EqualTo(12));
+        Assert.That(complete.Select(t => string.Join("/", t.HParams.OrderBy(p => p.Key).Select(p => p.Value))), Is.Unique);
+        var failed = trials.Where(t => t.State == TrialState.Failed).ToList();
+        Assert.That(failed.Count(t => t.Error!.StartsWith("worker lost", StringComparison.Ordinal)), Is.EqualTo(1), "the killed worker's trial");
+        Assert.That(failed.Where(t => !t.Error!.StartsWith("worker lost", StringComparison.Ordinal)).Select(t => (t.Error, t.HParams.Count)), Has.All.EqualTo(("nothing left to propose", 0)), "a worker that asked as the last configuration was taken");
+        Assert.That(trials.Any(t => t.State == TrialState.Running), Is.False);
+        Assert.That(sessions.Select(s => s.HasEnd), Has.All.True, "no session stays running in TensorBoard");
+        Assert.That(sessions.Count(s => s.Status == SessionStatus.Success), Is.EqualTo(12));
+        Assert.That(LogDirectoryValidator.Validate(logDir).HasErrors, Is.False);
+    }
+
     private static System.Diagnostics.Process StartChild(params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")

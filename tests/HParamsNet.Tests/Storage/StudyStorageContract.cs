@@ -98,6 +98,24 @@ public abstract class StudyStorageContract
     }
 
     [Test]
+    public async Task A_configuration_is_taken_once_while_running_or_finished_but_a_failed_one_can_run_again()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int first = await storage.CreateTrialAsync("study");
+        int second = await storage.CreateTrialAsync("study");
+
+        Assert.That(await storage.SetTrialHParamsAsync("study", first, Config(8, 0.01)), Is.True);
+        Assert.That(await storage.SetTrialHParamsAsync("study", second, Config(8, 0.01)), Is.False, "a running trial has it");
+        Assert.That(await storage.SetTrialHParamsAsync("study", second, Config(16, 0.01)), Is.True, "nothing was set by the refusal");
+        await storage.FinishTrialAsync("study", first, TrialOutcome.Failed("worker lost"));
+        int third = await storage.CreateTrialAsync("study");
+        Assert.That(await storage.SetTrialHParamsAsync("study", third, Config(8, 0.01)), Is.True, "a failed trial's configuration may run again");
+        int fourth = await storage.CreateTrialAsync("study");
+        await storage.FinishTrialAsync("study", second, TrialOutcome.Complete(0.5));
+        Assert.That(await storage.SetTrialHParamsAsync("study", fourth, Config(16, 0.01)), Is.False, "a complete trial has it");
+    }
+
+    [Test]
     public async Task A_finished_trial_cannot_change_and_a_second_finish_says_so()
     {
         await using IStudyStorage storage = await StudyAsync();

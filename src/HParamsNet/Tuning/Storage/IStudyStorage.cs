@@ -25,14 +25,18 @@ public interface IStudyStorage : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets a running trial's configuration; once.</summary>
+    /// <summary>
+    /// Sets a running trial's configuration, once, unless another trial of the study that is
+    /// running, complete or pruned already has the same one: then nothing is set and the answer is
+    /// <see langword="false"/> (two workers that proposed at once; the later proposes again).
+    /// </summary>
     /// <param name="study">The study's name.</param>
     /// <param name="number">The trial's number.</param>
     /// <param name="hparams">A value for every hparam of the study, inside its domain.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain.</exception>
     /// <exception cref="InvalidOperationException">The trial already has a configuration, or is finished.</exception>
-    ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
+    ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
 
     /// <summary>Records an intermediate value of the objective of a running trial.</summary>
     /// <param name="study">The study's name.</param>

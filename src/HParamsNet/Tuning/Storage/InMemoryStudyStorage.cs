@@ -50,7 +50,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public ValueTask SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         cancellationToken.ThrowIfCancellationRequested();
@@ -63,10 +63,16 @@ public sealed class InMemoryStudyStorage : IStudyStorage
                 throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
             }
 
-            trial.HParams = state.Definition.NormalizeHParams(hparams);
-        }
+            IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
+            string key = HParamsJson.Write(normalized);
+            if (state.Trials.Any(t => t.HParams is not null && t.Outcome?.State != TrialState.Failed && HParamsJson.Write(t.HParams) == key))
+            {
+                return ValueTask.FromResult(false);
+            }
 
-        return ValueTask.CompletedTask;
+            trial.HParams = normalized;
+            return ValueTask.FromResult(true);
+        }
     }
 
     /// <inheritdoc/>
