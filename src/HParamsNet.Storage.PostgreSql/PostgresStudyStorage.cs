@@ -360,39 +360,20 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     {
         // One snapshot for both queries: a trial finished in between cannot lose its values.
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        var intermediate = new Dictionary<int, List<KeyValuePair<long, double>>>();
-        await using (NpgsqlCommand values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $1 ORDER BY number, step", id))
+        Dictionary<int, List<KeyValuePair<long, double>>> intermediate;
+        await using (var values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $1 ORDER BY number, step", id))
         await using (NpgsqlDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int number = reader.GetInt32(0);
-                (intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? list) ? list : intermediate[number] = []).Add(KeyValuePair.Create(reader.GetInt64(1), reader.GetDouble(2)));
-            }
+            intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        var trials = new List<FrozenTrial>();
-        await using (NpgsqlCommand select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $1 ORDER BY number", id))
+        List<FrozenTrial> trials;
+        await using (var select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $1 ORDER BY number", id))
         await using (NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int number = reader.GetInt32(0);
-                trials.Add(new FrozenTrial(
-                    number,
-                    TrialNames.Trial(number),
-                    reader.IsDBNull(2) ? new Dictionary<string, object>() : HParamsJson.Read(reader.GetString(2)),
-                    (TrialState)reader.GetInt32(1),
-                    reader.IsDBNull(3) ? double.NaN : reader.GetDouble(3),
-                    intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? points) ? points : [],
-                    reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<double[]>(reader.GetString(4)) ?? [],
-                    reader.GetFieldValue<DateTimeOffset>(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                    reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
+            trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return trials;
     }
 

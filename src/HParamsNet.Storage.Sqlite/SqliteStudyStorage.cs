@@ -358,36 +358,18 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
     private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, CancellationToken cancellationToken)
     {
-        var intermediate = new Dictionary<int, List<KeyValuePair<long, double>>>();
-        await using (SqliteCommand values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $id ORDER BY number, step", ("$id", id)))
+        Dictionary<int, List<KeyValuePair<long, double>>> intermediate;
+        await using (var values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $id ORDER BY number, step", ("$id", id)))
         await using (SqliteDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int number = reader.GetInt32(0);
-                (intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? list) ? list : intermediate[number] = []).Add(KeyValuePair.Create(reader.GetInt64(1), reader.GetDouble(2)));
-            }
+            intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        var trials = new List<FrozenTrial>();
-        await using (SqliteCommand select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $id ORDER BY number", ("$id", id)))
+        List<FrozenTrial> trials;
+        await using (var select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $id ORDER BY number", ("$id", id)))
         await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                int number = reader.GetInt32(0);
-                trials.Add(new FrozenTrial(
-                    number,
-                    TrialNames.Trial(number),
-                    reader.IsDBNull(2) ? new Dictionary<string, object>() : HParamsJson.Read(reader.GetString(2)),
-                    (TrialState)reader.GetInt32(1),
-                    reader.IsDBNull(3) ? double.NaN : reader.GetDouble(3),
-                    intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? points) ? points : [],
-                    reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<double[]>(reader.GetString(4)) ?? [],
-                    new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
-                    reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
-                    reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
+            trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
         }
 
         return trials;
