@@ -24,7 +24,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _where;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StudyDefinition> _loaded = new(StringComparer.Ordinal);
+    private readonly LoadedStudies _loaded = new();
 
     private PostgresStudyStorage(NpgsqlDataSource dataSource, string where)
     {
@@ -103,7 +103,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _loaded[definition.Name] = definition;
+        _loaded.Add(definition);
     }
 
     /// <inheritdoc/>
@@ -129,9 +129,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     public async ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
-        StudyDefinition definition = _loaded.TryGetValue(study, out StudyDefinition? loaded)
-            ? loaded
-            : throw new InvalidOperationException($"Study '{study}' was not created or loaded through this storage object; call CreateOrLoadStudyAsync with its definition first, so that configurations can be checked against its space.");
+        StudyDefinition definition = _loaded.Get(study);
         string json = HParamsJson.Write(definition.NormalizeHParams(hparams));
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

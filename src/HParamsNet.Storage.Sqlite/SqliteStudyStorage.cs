@@ -24,9 +24,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-
-    // The definitions this instance created or loaded: what a configuration is checked against.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StudyDefinition> _loaded = new(StringComparer.Ordinal);
+    private readonly LoadedStudies _loaded = new();
 
     private SqliteStudyStorage(string connectionString, TimeProvider time)
     {
@@ -82,7 +80,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
                     throw new InvalidOperationException($"Study '{definition.Name}' in '{Path}' exists with a different definition: {difference}. Load it with the same hparams, metrics and objective, or choose another study name.");
                 }
 
-                _loaded[definition.Name] = definition;
+                _loaded.Add(definition);
                 return;
             }
         }
@@ -102,7 +100,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _loaded[definition.Name] = definition;
+        _loaded.Add(definition);
     }
 
     /// <inheritdoc/>
@@ -140,9 +138,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         ArgumentNullException.ThrowIfNull(hparams);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        StudyDefinition definition = _loaded.TryGetValue(study, out StudyDefinition? loaded)
-            ? loaded
-            : throw new InvalidOperationException($"Study '{study}' was not created or loaded through this storage object; call CreateOrLoadStudyAsync with its definition first, so that configurations can be checked against its space.");
+        StudyDefinition definition = _loaded.Get(study);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
         TrialRow trial = await RunningTrialAsync(connection, transaction, id, study, number, "set its hparams", cancellationToken).ConfigureAwait(false);
         if (trial.HasHParams)

@@ -135,7 +135,11 @@ public sealed class Study : IAsyncDisposable
     /// <returns><see langword="false"/> when another worker had already failed the trial as lost (its result is then not recorded).</returns>
     public Task<bool> TellAsync(Trial trial, double value, CancellationToken cancellationToken = default) =>
         double.IsFinite(value)
-            ? FinishAsync(trial, TrialOutcome.Complete(value), SessionStatus.Success, $"complete: {_options.Objective.Metric.Tag} = {value}", value, cancellationToken)
+            ? FinishAsync(trial, TrialOutcome.Complete(value), session =>
+            {
+                trial.WriteFinal(_options.Objective.Metric, value);
+                session.EndComplete(_options.Objective.Metric, value);
+            }, cancellationToken)
             : TellFailedAsync(trial, new NonFiniteObjectiveException(_options.Objective.Metric, value).Message, cancellationToken);
 
     /// <summary>Finishes a trial as stopped early by the pruner.</summary>
@@ -144,8 +148,7 @@ public sealed class Study : IAsyncDisposable
     public Task<bool> TellPrunedAsync(Trial trial, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
-        return FinishAsync(trial, TrialOutcome.Pruned(), SessionStatus.Unknown, $"pruned at step {step}", null, cancellationToken);
+        return FinishAsync(trial, TrialOutcome.Pruned(), session => session.EndPruned(trial.IntermediateValues), cancellationToken);
     }
 
     /// <summary>Finishes a trial as failed, and why.</summary>
@@ -153,7 +156,7 @@ public sealed class Study : IAsyncDisposable
     /// <param name="error">What went wrong.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<bool> TellFailedAsync(Trial trial, string error, CancellationToken cancellationToken = default) =>
-        FinishAsync(trial, TrialOutcome.Failed(error), SessionStatus.Failure, $"failed: {error}", null, cancellationToken);
+        FinishAsync(trial, TrialOutcome.Failed(error), session => session.EndFailed(error), cancellationToken);
 
     /// <summary>Every trial of the study (every worker's), by number.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -201,7 +204,7 @@ public sealed class Study : IAsyncDisposable
 
         IReadOnlyList<FrozenTrial> trials = await _options.Storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
         // A failed trial's configuration stays taken (it would fail again), except a lost worker's, which runs again when swept.
-        int taken = trials.Where(t => t.HParams.Count > 0).Select(t => string.Join('\u001f', t.HParams.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))).Distinct(StringComparer.Ordinal).Count();
+        int taken = trials.Where(t => t.HParams.Count > 0).Select(t => HParamsJson.Write(t.HParams)).Distinct(StringComparer.Ordinal).Count();
         return taken >= capacity ? trials.Count(t => !t.IsFinished) : null;
     }
 
@@ -211,7 +214,7 @@ public sealed class Study : IAsyncDisposable
         return Proposals.Next(_options.Strategy, context, finished, _options.Seed, _logger);
     }
 
-    private async Task<bool> FinishAsync(Trial trial, TrialOutcome outcome, SessionStatus status, string statusText, double? finalValue, CancellationToken cancellationToken)
+    private async Task<bool> FinishAsync(Trial trial, TrialOutcome outcome, Action<TrialSession> end, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
         AskedTrial asked;
@@ -238,12 +241,7 @@ public sealed class Study : IAsyncDisposable
             return false;
         }
 
-        if (finalValue is double final)
-        {
-            trial.WriteFinal(_options.Objective.Metric, final);
-        }
-
-        session.End(status, statusText);
+        end(session);
         return true;
     }
 
@@ -266,10 +264,7 @@ public sealed class Study : IAsyncDisposable
         Protos.HParams.Experiment? recorded = LogDirectory.FindRuns(_logDir).Count == 0 ? null : HParamsLogReader.ReadExperiment(_logDir);
         if (recorded is null)
         {
-            using SummaryWriter root = SummaryWriter.CreateStaged(_logDir, _options.WriterOptions);
-            root.HParamsConfig(_options.Definition.Experiment);
-            root.WriteSummary(TextSummaries.Text(LogDirectoryStore.StudyTextTag, $"study {Name}: session groups are named trial-NNNN@{_groupId}, shared by every worker of the study."), 0);
-            root.Publish();
+            LogDirectoryStore.PublishExperiment(_logDir, _options.Definition.Experiment, _groupId, _options.WriterOptions);
         }
         else if (ExperimentDifference.Describe(recorded, _options.Definition.Experiment.ToProto(0)) is string difference)
         {

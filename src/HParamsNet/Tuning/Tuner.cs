@@ -409,13 +409,12 @@ public sealed class Tuner
                     trial.WriteFinal(other, otherValue);
                 }
 
-                session.End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {values.Objective}"));
+                session.EndComplete(metric, values.Objective);
                 return new FoldOutcome(TrialState.Complete, values.Objective, null, [.. trial.IntermediateValues]);
             }
             catch (TrialPrunedException)
             {
-                long step = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
-                session.End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {step}"));
+                session.EndPruned(trial.IntermediateValues);
                 return new FoldOutcome(TrialState.Pruned, double.NaN, null, [.. trial.IntermediateValues]);
             }
             catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
@@ -428,7 +427,7 @@ public sealed class Tuner
             catch (Exception e) when (e is not StudyRecordException)
             {
                 string error = e is NonFiniteObjectiveException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                session.End(SessionStatus.Failure, $"failed: {error}");
+                session.EndFailed(error);
                 TunerLog.TrialFailed(_tuner._logger, work.Number, error, e);
                 return new FoldOutcome(TrialState.Failed, double.NaN, error, [.. trial.IntermediateValues]);
             }

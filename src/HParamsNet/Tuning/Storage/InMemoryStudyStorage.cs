@@ -65,12 +65,13 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
             IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
             string key = HParamsJson.Write(normalized);
-            if (state.Trials.Any(t => t.HParams is not null && t.Outcome?.State != TrialState.Failed && HParamsJson.Write(t.HParams) == key))
+            if (state.Trials.Any(t => t.Key == key && t.Outcome?.State != TrialState.Failed))
             {
                 return ValueTask.FromResult(false);
             }
 
             trial.HParams = normalized;
+            trial.Key = key;
             return ValueTask.FromResult(true);
         }
     }
@@ -225,6 +226,9 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         public DateTimeOffset Heartbeat { get; set; } = started;
 
         public IReadOnlyDictionary<string, object>? HParams { get; set; }
+
+        // The configuration in its canonical text, to find the same one quickly.
+        public string? Key { get; set; }
 
         public List<KeyValuePair<long, double>> Intermediate { get; } = [];
 

@@ -103,14 +103,20 @@ internal sealed class LogDirectoryStore : IDisposable
     private StoredStudy Create(HParamsExperiment experiment, IReadOnlyList<string> movedAside)
     {
         _studyId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(StudyIdLength / 2));
-        using (SummaryWriter root = SummaryWriter.CreateStaged(LogDir, _writerOptions))
-        {
-            root.HParamsConfig(experiment);
-            root.WriteSummary(TextSummaries.Text(StudyTextTag, $"{StudyTextPrefix}{_studyId}: session groups are named trial-NNNN@{_studyId}, so that studies below one TensorBoard log directory never share a group."), 0);
-            root.Publish();
-        }
-
+        PublishExperiment(LogDir, experiment, _studyId, _writerOptions);
         return new StoredStudy([], []) { MovedAside = movedAside };
+    }
+
+    /// <summary>
+    /// Writes a study's root run at once or not at all (staged, then renamed): the experiment and
+    /// the text that names the study id its session groups carry (<see cref="TrialNames.Group"/>).
+    /// </summary>
+    internal static void PublishExperiment(string logDir, HParamsExperiment experiment, string studyId, EventFileWriterOptions? writerOptions)
+    {
+        using SummaryWriter root = SummaryWriter.CreateStaged(logDir, writerOptions);
+        root.HParamsConfig(experiment);
+        root.WriteSummary(TextSummaries.Text(StudyTextTag, $"{StudyTextPrefix}{studyId}: session groups are named trial-NNNN@{studyId}, so that studies below one TensorBoard log directory never share a group."), 0);
+        root.Publish();
     }
 
     // The root run's event files, moved (never deleted) beside the log directory.

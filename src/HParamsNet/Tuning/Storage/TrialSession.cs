@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace HParamsNet;
 
 /// <summary>
@@ -63,9 +65,24 @@ internal sealed class TrialSession : IDisposable
         });
     }
 
-    /// <summary>Writes how the session ended and hands every file to the OS (and to the disk, if asked).</summary>
+    /// <summary>Ends a session whose objective returned <paramref name="value"/>: SUCCESS.</summary>
     /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
-    public void End(SessionStatus status, string statusText)
+    public void EndComplete(Metric metric, double value) =>
+        End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {value}"));
+
+    /// <summary>Ends a session a pruner stopped after its last report: UNKNOWN, "pruned at step N" (what resume reads as pruned).</summary>
+    /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
+    public void EndPruned(IReadOnlyList<KeyValuePair<long, double>> intermediate) =>
+        End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {(intermediate.Count > 0 ? intermediate[^1].Key : 0)}"));
+
+    /// <summary>Ends a failed session: FAILURE, "failed: why" (what resume reads as the error).</summary>
+    /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
+    public void EndFailed(string error) => End(SessionStatus.Failure, FailedText(error));
+
+    private static string FailedText(string error) => $"failed: {error}";
+
+    // Writes how the session ended and hands every file to the OS (and to the disk, if asked).
+    private void End(SessionStatus status, string statusText)
     {
         SummaryWriter run = Writer(string.Empty);
         Recording(() =>
@@ -137,7 +154,7 @@ internal sealed class TrialSession : IDisposable
         }
 
         using SummaryWriter writer = SummaryWriter.Create(run, options);
-        writer.WriteSummary(TextSummaries.Text(StatusTextTag, $"failed: {reason}"), 0);
+        writer.WriteSummary(TextSummaries.Text(StatusTextTag, FailedText(reason)), 0);
         writer.SessionEnd(SessionStatus.Failure);
     }
 

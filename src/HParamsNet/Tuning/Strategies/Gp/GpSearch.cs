@@ -99,38 +99,26 @@ public sealed class GpSearch : SearchStrategy
         defaultTheta[groupCount + 1] = Math.Log(1e-3);
         // Always the same start: a proposal is a function of the seed and the trials only, so a
         // resumed study, or a reused instance, proposes what a fresh one would.
-        double[][] starts = [defaultTheta];
-        double[] best = defaultTheta;
-        double bestValue = double.PositiveInfinity;
         IObjectiveFunction objective = ObjectiveFunction.Gradient(v =>
         {
             double[] theta = Clamp(v.ToArray());
             (double value, double[] gradient) = GaussianProcess.NegativeLogPosterior(x, y, theta, groups);
             return (double.IsFinite(value) ? value : 1e10, Vector<double>.Build.DenseOfArray(gradient));
         });
-        foreach (double[] start in starts)
+        double[] found;
+        try
         {
-            double[] found = start;
-            try
-            {
-                var minimizer = new LimitedMemoryBfgsMinimizer(1e-5, 1e-6, 1e-7, memory: 7, maximumIterations: Options.MaxLikelihoodIterations);
-                found = Clamp(minimizer.FindMinimum(objective, Vector<double>.Build.DenseOfArray(start)).MinimizingPoint.ToArray());
-            }
-            catch (Exception e) when (e is MaximumIterationsException or OptimizationException or ArgumentException)
-            {
-                // Not converged (or a line search failed): keep the best point the search reached.
-                found = Clamp(objective.Point?.ToArray() ?? start);
-            }
-
-            double value = GaussianProcess.NegativeLogPosterior(x, y, found, groups).Value;
-            if (value < bestValue)
-            {
-                bestValue = value;
-                best = found;
-            }
+            var minimizer = new LimitedMemoryBfgsMinimizer(1e-5, 1e-6, 1e-7, memory: 7, maximumIterations: Options.MaxLikelihoodIterations);
+            found = Clamp(minimizer.FindMinimum(objective, Vector<double>.Build.DenseOfArray(defaultTheta)).MinimizingPoint.ToArray());
+        }
+        catch (Exception e) when (e is MaximumIterationsException or OptimizationException or ArgumentException)
+        {
+            // Not converged (or a line search failed): keep the best point the search reached.
+            found = Clamp(objective.Point?.ToArray() ?? defaultTheta);
         }
 
-        return best;
+        // A fit whose posterior cannot be evaluated falls back to the default hyperparameters.
+        return GaussianProcess.NegativeLogPosterior(x, y, found, groups).Value < double.PositiveInfinity ? found : defaultTheta;
     }
 
     private static double[] Clamp(double[] theta)
