@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace HParamsNet.Storage;
 
-/// <summary>Creates the tables on first use (one creator at a time), and refuses tables written by a newer library.</summary>
+/// <summary>Creates the tables on first use and migrates older ones (one worker at a time), and refuses tables written by a newer library.</summary>
 internal static class PostgresSchema
 {
     private const string Create = """
@@ -15,7 +15,8 @@ internal static class PostgresSchema
             objective_tag text NOT NULL,
             objective_direction integer NOT NULL,
             next_number integer NOT NULL,
-            created timestamptz NOT NULL DEFAULT clock_timestamp());
+            created timestamptz NOT NULL DEFAULT clock_timestamp(),
+            version bigint NOT NULL DEFAULT 0);
         CREATE TABLE study_attributes (
             study_id bigint NOT NULL REFERENCES studies (id),
             key text NOT NULL,
@@ -32,8 +33,11 @@ internal static class PostgresSchema
             started timestamptz NOT NULL,
             ended timestamptz,
             heartbeat timestamptz NOT NULL,
+            version bigint NOT NULL DEFAULT 0,
             PRIMARY KEY (study_id, number));
         CREATE INDEX trials_running ON trials (study_id, state, heartbeat);
+        CREATE INDEX trials_version ON trials (study_id, version);
+        CREATE INDEX trials_hparams ON trials (study_id, md5(hparams));
         CREATE TABLE intermediate_values (
             study_id bigint NOT NULL,
             number integer NOT NULL,
@@ -41,6 +45,19 @@ internal static class PostgresSchema
             value double precision NOT NULL,
             PRIMARY KEY (study_id, number, step));
         """;
+
+    // Each entry takes the tables from the version before it to its own; applied in order, in the creator's transaction.
+    private static readonly (int Version, string Sql)[] Migrations =
+    [
+        // 2: versions for incremental reads; an index for "is this configuration taken" (md5: a
+        // configuration's text may exceed a btree entry).
+        (2, """
+            ALTER TABLE studies ADD COLUMN version bigint NOT NULL DEFAULT 1;
+            ALTER TABLE trials ADD COLUMN version bigint NOT NULL DEFAULT 1;
+            CREATE INDEX trials_version ON trials (study_id, version);
+            CREATE INDEX trials_hparams ON trials (study_id, md5(hparams));
+            """),
+    ];
 
     public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string where, CancellationToken cancellationToken)
     {
@@ -64,6 +81,12 @@ internal static class PostgresSchema
             if (version > PostgresStudyStorage.SchemaVersion)
             {
                 throw new InvalidOperationException($"The study storage in schema '{schema}' of the {where} has schema version {version}, newer than this library's ({PostgresStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
+            }
+
+            foreach ((int to, string sql) in Migrations.Where(m => m.Version > version))
+            {
+                command.CommandText = sql + $"INSERT INTO schema_version (version) VALUES ({to});";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -20,7 +20,7 @@ namespace HParamsNet.Storage;
 public sealed partial class PostgresStudyStorage : IStudyStorage
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _where;
@@ -114,9 +114,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             connection,
             null,
             """
-            WITH next AS (UPDATE studies SET next_number = next_number + 1 WHERE name = $1 RETURNING id, next_number - 1 AS number)
-            INSERT INTO trials (study_id, number, state, started, heartbeat)
-            SELECT id, number, 0, clock_timestamp(), clock_timestamp() FROM next
+            WITH next AS (UPDATE studies SET next_number = next_number + 1, version = version + 1 WHERE name = $1 RETURNING id, next_number - 1 AS number, version)
+            INSERT INTO trials (study_id, number, state, started, heartbeat, version)
+            SELECT id, number, 0, clock_timestamp(), clock_timestamp(), version FROM next
             RETURNING number
             """,
             study);
@@ -132,35 +132,29 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         StudyDefinition definition = _loaded.Get(study);
         string json = HParamsJson.Write(definition.NormalizeHParams(hparams));
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        (long id, TrialState state, bool hasHParams) = await LockTrialAsync(connection, transaction, study, number, cancellationToken).ConfigureAwait(false);
-        ThrowIfFinished(state, study, number, "set its hparams");
-        if (hasHParams)
-        {
-            throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
-        }
 
-        // The study's row lock orders workers setting configurations: two cannot both take one.
-        await using (NpgsqlCommand taken = Command(
+        // One round trip. The first statement takes the study's row lock (and its next version);
+        // the second, with a snapshot taken after that lock, sees every configuration committed
+        // before it: two workers cannot both take one.
+        await using NpgsqlBatch batch = Batch(
             connection,
-            transaction,
-            "SELECT EXISTS (SELECT 1 FROM trials WHERE study_id = $1 AND hparams = $2 AND state <> 2) FROM studies WHERE id = $1 FOR UPDATE",
-            id,
-            json))
+            (BumpVersion, [study]),
+            ($"""
+              UPDATE trials SET hparams = $3, version = {CurrentVersion}
+              WHERE study_id = {StudyId} AND number = $2 AND state = 0 AND hparams IS NULL
+                AND NOT EXISTS (SELECT 1 FROM trials taken WHERE taken.study_id = trials.study_id AND md5(taken.hparams) = md5($3) AND taken.hparams = $3 AND taken.state <> 2)
+              """, [study, number, json]));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.BatchCommands[1].RecordsAffected == 1)
         {
-            if (await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
-            {
-                return false;
-            }
+            return true;
         }
 
-        await using (NpgsqlCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $1 WHERE study_id = $2 AND number = $3", json, id, number))
-        {
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        (TrialState state, bool hasHParams) = await TrialAsync(connection, study, number, cancellationToken).ConfigureAwait(false);
+        ThrowIfFinished(state, study, number, "set its hparams");
+        return hasHParams
+            ? throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.")
+            : false;
     }
 
     /// <inheritdoc/>
@@ -178,8 +172,12 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             }
         }
 
-        await using (NpgsqlCommand insert = Command(connection, transaction, "INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($1, $2, $3, $4)", id, number, atStep, value))
+        await using (NpgsqlBatch insert = Batch(
+            connection,
+            ("INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($1, $2, $3, $4)", [id, number, atStep, value]),
+            ("WITH v AS (UPDATE studies SET version = version + 1 WHERE id = $1 RETURNING version) UPDATE trials SET version = v.version FROM v WHERE study_id = $1 AND number = $2", [id, number])))
         {
+            insert.Transaction = transaction;
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -203,31 +201,24 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        (long id, TrialState state, _) = await LockTrialAsync(connection, transaction, study, number, cancellationToken).ConfigureAwait(false);
-        if (state != TrialState.Running)
-        {
-            return false;
-        }
 
-        await using (NpgsqlCommand update = Command(
+        // One round trip; "state = 0" decides between this worker and a sweeper that failed the trial first.
+        await using NpgsqlBatch batch = Batch(
             connection,
-            transaction,
-            "UPDATE trials SET state = $1, value = $2, fold_values = $3, error = $4, ended = clock_timestamp() WHERE study_id = $5 AND number = $6",
-            (int)outcome.State,
-            double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value,
-            JsonSerializer.Serialize(outcome.FoldValues),
-            (object?)outcome.Error ?? DBNull.Value,
-            id,
-            number))
+            (BumpVersion, [study]),
+            ($"""
+              UPDATE trials SET state = $3, value = $4, fold_values = $5, error = $6, ended = clock_timestamp(), version = {CurrentVersion}
+              WHERE study_id = {StudyId} AND number = $2 AND state = 0
+              """, [study, number, (int)outcome.State, double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value, JsonSerializer.Serialize(outcome.FoldValues), (object?)outcome.Error ?? DBNull.Value]));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.BatchCommands[1].RecordsAffected == 1)
         {
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        await TrialAsync(connection, study, number, cancellationToken).ConfigureAwait(false); // throws when there is no such trial
+        return false;
     }
 
     /// <inheritdoc/>
@@ -236,31 +227,37 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
-        var failed = new HashSet<int>();
-
-        // Under READ COMMITTED a second sweeper waits for the first's row locks, then sees state 1
-        // and skips the row: each stale trial is returned once.
-        await using (NpgsqlCommand update = Command(
-            connection,
-            null,
-            """
-            UPDATE trials SET state = 2, ended = clock_timestamp(),
-                error = 'worker lost: no heartbeat for ' || floor(extract(epoch FROM clock_timestamp() - heartbeat))::bigint || ' s (grace ' || $3 || ' s)'
-            WHERE study_id = $1 AND state = 0 AND heartbeat < clock_timestamp() - $2
-            RETURNING number
-            """,
-            id,
-            grace,
-            (long)grace.TotalSeconds))
-        await using (NpgsqlDataReader reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        const string Stale = "study_id = $1 AND state = 0 AND heartbeat < clock_timestamp() - $2";
+        await using (NpgsqlCommand any = Command(connection, null, $"SELECT EXISTS (SELECT 1 FROM trials WHERE {Stale})", id, grace))
         {
+            if (await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return []; // the usual case, without taking the study's lock
+            }
+        }
+
+        // A second sweeper waits for the first's study lock, then (a new snapshot) finds the trials
+        // failed and skips them: each stale trial is returned once.
+        var failed = new HashSet<int>();
+        await using (NpgsqlBatch batch = Batch(
+            connection,
+            ("UPDATE studies SET version = version + 1 WHERE id = $1 RETURNING version", [id]), // a result set, so that the reader's second one is the trials
+            ($"""
+              UPDATE trials SET state = 2, ended = clock_timestamp(), version = (SELECT version FROM studies WHERE id = $1),
+                  error = 'worker lost: no heartbeat for ' || floor(extract(epoch FROM clock_timestamp() - heartbeat))::bigint || ' s (grace ' || $3 || ' s)'
+              WHERE {Stale}
+              RETURNING number
+              """, [id, grace, (long)grace.TotalSeconds])))
+        await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 failed.Add(reader.GetInt32(0));
             }
         }
 
-        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, id, cancellationToken).ConfigureAwait(false)).Where(t => failed.Contains(t.Number))];
+        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, id, 0, cancellationToken).ConfigureAwait(false)).Trials.Where(t => failed.Contains(t.Number))];
     }
 
     /// <inheritdoc/>
@@ -268,7 +265,15 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
-        return await ReadTrialsAsync(connection, id, cancellationToken).ConfigureAwait(false);
+        return (await ReadTrialsAsync(connection, id, 0, cancellationToken).ConfigureAwait(false)).Trials;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        return await ReadTrialsAsync(connection, id, since, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -354,25 +359,57 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         }
     }
 
-    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
+    // Trials changed after version `since` (0: all) and the study's version, from one snapshot in one round trip.
+    private static async Task<TrialChanges> ReadTrialsAsync(NpgsqlConnection connection, long id, long since, CancellationToken cancellationToken)
     {
-        // One snapshot for both queries: a trial finished in between cannot lose its values.
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        Dictionary<int, List<KeyValuePair<long, double>>> intermediate;
-        await using (var values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $1 ORDER BY number, step", id))
-        await using (NpgsqlDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using NpgsqlBatch batch = Batch(
+            connection,
+            ("SELECT version FROM studies WHERE id = $1", [id]),
+            ("SELECT v.number, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = $1 AND t.version > $2 ORDER BY v.number, v.step", [id, since]),
+            ("SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $1 AND version > $2 ORDER BY number", [id, since]));
+        batch.Transaction = transaction;
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        long version = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        Dictionary<int, List<KeyValuePair<long, double>>> intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        List<FrozenTrial> trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
+        return new TrialChanges(trials, version);
+    }
+
+    // Statements sent in one round trip; without a transaction they run in one implicit transaction.
+    private static NpgsqlBatch Batch(NpgsqlConnection connection, params (string Sql, object[] Parameters)[] statements)
+    {
+        var batch = new NpgsqlBatch(connection);
+        foreach ((string sql, object[] parameters) in statements)
         {
-            intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (object parameter in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            batch.BatchCommands.Add(command);
         }
 
-        List<FrozenTrial> trials;
-        await using (var select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $1 ORDER BY number", id))
-        await using (NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
-        }
+        return batch;
+    }
 
-        return trials;
+    // The study's next version, and its lock until the transaction ends: changes are committed in version order.
+    private const string BumpVersion = "UPDATE studies SET version = version + 1 WHERE name = $1";
+    private const string CurrentVersion = "(SELECT version FROM studies WHERE name = $1)";
+    private const string StudyId = "(SELECT id FROM studies WHERE name = $1)";
+
+    private async Task<(TrialState State, bool HasHParams)> TrialAsync(NpgsqlConnection connection, string study, int number, CancellationToken cancellationToken)
+    {
+        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand select = Command(connection, null, "SELECT state, hparams IS NOT NULL FROM trials WHERE study_id = $1 AND number = $2", id, number);
+        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? ((TrialState)reader.GetInt32(0), reader.GetBoolean(1))
+            : throw new InvalidOperationException($"Study '{study}' has no trial {number}.");
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]

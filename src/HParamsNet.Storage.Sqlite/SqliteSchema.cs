@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace HParamsNet.Storage;
 
-/// <summary>Creates the schema of a new file, and refuses a file written by a newer library.</summary>
+/// <summary>Creates the schema of a new file, migrates a file of an older version, and refuses a file written by a newer library.</summary>
 internal static class SqliteSchema
 {
     private const string Create = """
@@ -15,7 +15,8 @@ internal static class SqliteSchema
             objective_tag TEXT NOT NULL,
             objective_direction INTEGER NOT NULL,
             next_number INTEGER NOT NULL,
-            created INTEGER NOT NULL);
+            created INTEGER NOT NULL,
+            version INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE study_attributes (
             study_id INTEGER NOT NULL REFERENCES studies (id),
             key TEXT NOT NULL,
@@ -32,8 +33,11 @@ internal static class SqliteSchema
             started INTEGER NOT NULL,
             ended INTEGER,
             heartbeat INTEGER NOT NULL,
+            version INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (study_id, number));
         CREATE INDEX trials_running ON trials (study_id, state, heartbeat);
+        CREATE INDEX trials_version ON trials (study_id, version);
+        CREATE INDEX trials_hparams ON trials (study_id, hparams);
         CREATE TABLE intermediate_values (
             study_id INTEGER NOT NULL,
             number INTEGER NOT NULL,
@@ -41,6 +45,18 @@ internal static class SqliteSchema
             value REAL NOT NULL,
             PRIMARY KEY (study_id, number, step));
         """;
+
+    // Each entry takes a file from the version before it to its own; applied in order, in one transaction.
+    private static readonly (int Version, string Sql)[] Migrations =
+    [
+        // 2: versions for incremental reads; an index for "is this configuration taken".
+        (2, """
+            ALTER TABLE studies ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE trials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            CREATE INDEX trials_version ON trials (study_id, version);
+            CREATE INDEX trials_hparams ON trials (study_id, hparams);
+            """),
+    ];
 
     public static async Task EnsureAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
     {
@@ -82,6 +98,17 @@ internal static class SqliteSchema
         if (version > SqliteStudyStorage.SchemaVersion)
         {
             throw new InvalidOperationException($"Study storage '{path}' has schema version {version}, newer than this library's ({SqliteStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
+        }
+
+        if (version < SqliteStudyStorage.SchemaVersion)
+        {
+            foreach ((int to, string sql) in Migrations.Where(m => m.Version > version))
+            {
+                probe.CommandText = sql + $"INSERT INTO schema_version (version) VALUES ({to});";
+                await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -20,7 +20,7 @@ namespace HParamsNet.Storage;
 public sealed class SqliteStudyStorage : IStudyStorage
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -108,22 +108,29 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        long id, version;
         int number;
-        await using (SqliteCommand next = Command(connection, transaction, "UPDATE studies SET next_number = next_number + 1 WHERE id = $id RETURNING next_number - 1", ("$id", id)))
+        await using (SqliteCommand next = Command(connection, transaction, "UPDATE studies SET next_number = next_number + 1, version = version + 1 WHERE name = $name RETURNING id, next_number - 1, version", ("$name", study)))
+        await using (SqliteDataReader reader = await next.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            number = Convert.ToInt32(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw NoStudy(study);
+            }
+
+            (id, number, version) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2));
         }
 
         long now = Now();
         await using (SqliteCommand insert = Command(
             connection,
             transaction,
-            "INSERT INTO trials (study_id, number, state, started, heartbeat) VALUES ($id, $number, $running, $now, $now)",
+            "INSERT INTO trials (study_id, number, state, started, heartbeat, version) VALUES ($id, $number, $running, $now, $now, $version)",
             ("$id", id),
             ("$number", number),
             ("$running", (int)TrialState.Running),
-            ("$now", now)))
+            ("$now", now),
+            ("$version", version)))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -157,7 +164,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
             }
         }
 
-        await using (SqliteCommand update = Command(connection, transaction, "UPDATE trials SET hparams = $hparams WHERE study_id = $id AND number = $number", ("$hparams", json), ("$id", id), ("$number", number)))
+        await using (SqliteCommand update = Command(connection, transaction, $"UPDATE trials SET hparams = $hparams, version = {NextVersion} WHERE study_id = $id AND number = $number; {BumpVersion}", ("$hparams", json), ("$id", id), ("$number", number)))
         {
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -181,7 +188,14 @@ public sealed class SqliteStudyStorage : IStudyStorage
             }
         }
 
-        await using (SqliteCommand insert = Command(connection, transaction, "INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($id, $number, $step, $value)", ("$id", id), ("$number", number), ("$step", atStep), ("$value", value)))
+        await using (SqliteCommand insert = Command(
+            connection,
+            transaction,
+            $"INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($id, $number, $step, $value); UPDATE trials SET version = {NextVersion} WHERE study_id = $id AND number = $number; {BumpVersion}",
+            ("$id", id),
+            ("$number", number),
+            ("$step", atStep),
+            ("$value", value)))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -211,7 +225,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using (SqliteCommand update = Command(
             connection,
             transaction,
-            "UPDATE trials SET state = $state, value = $value, fold_values = $folds, error = $error, ended = $now WHERE study_id = $id AND number = $number AND state = $running",
+            $"UPDATE trials SET state = $state, value = $value, fold_values = $folds, error = $error, ended = $now, version = {NextVersion} WHERE study_id = $id AND number = $number AND state = $running",
             ("$state", (int)outcome.State),
             ("$value", double.IsNaN(outcome.Value) ? null : outcome.Value),
             ("$folds", JsonSerializer.Serialize(outcome.FoldValues)),
@@ -222,6 +236,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
             ("$running", (int)TrialState.Running)))
         {
             changed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed == 1)
+        {
+            await BumpVersionAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -240,7 +259,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using (SqliteCommand update = Command(
             connection,
             transaction,
-            "UPDATE trials SET state = $failed, ended = $now, error = 'worker lost: no heartbeat for ' || (($now - heartbeat) / 10000000) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number",
+            $"UPDATE trials SET state = $failed, ended = $now, version = {NextVersion}, error = 'worker lost: no heartbeat for ' || (($now - heartbeat) / 10000000) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number",
             ("$failed", (int)TrialState.Failed),
             ("$now", now),
             ("$grace", (long)grace.TotalSeconds),
@@ -255,7 +274,14 @@ public sealed class SqliteStudyStorage : IStudyStorage
             }
         }
 
-        IReadOnlyList<FrozenTrial> trials = await ReadTrialsAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+        if (failed.Count == 0)
+        {
+            return []; // nothing written: the transaction ends without a commit
+        }
+
+        await BumpVersionAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+
+        IReadOnlyList<FrozenTrial> trials = await ReadTrialsAsync(connection, transaction, id, 0, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return [.. trials.Where(t => failed.Contains(t.Number))];
     }
@@ -266,7 +292,24 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true); // a consistent snapshot; readers never block the writer under WAL
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
-        return await ReadTrialsAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+        return await ReadTrialsAsync(connection, transaction, id, 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+        long id, version;
+        await using (SqliteCommand select = Command(connection, transaction, "SELECT id, version FROM studies WHERE name = $name", ("$name", study)))
+        await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            (id, version) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : throw NoStudy(study);
+        }
+
+        return version <= since
+            ? new TrialChanges([], version)
+            : new TrialChanges(await ReadTrialsAsync(connection, transaction, id, since, cancellationToken).ConfigureAwait(false), version);
     }
 
     /// <inheritdoc/>
@@ -308,7 +351,25 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Under WAL, NORMAL syncs at checkpoints rather than at every commit: a committed trial
+        // survives a killed process (the guarantee the study makes); a power cut may lose the last
+        // commits but never corrupts the file. A per-connection setting, hence on every open.
+        await using SqliteCommand pragma = Command(connection, null, "PRAGMA synchronous = NORMAL");
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
+    }
+
+    // A change to a trial takes the study's next version in the transaction that makes it (writers
+    // are serialised by BEGIN IMMEDIATE, so versions are committed in order and a reader that has
+    // seen version v has seen every change up to v).
+    private const string NextVersion = "(SELECT version + 1 FROM studies WHERE id = $id)";
+    private const string BumpVersion = "UPDATE studies SET version = version + 1 WHERE id = $id;";
+
+    private static async Task BumpVersionAsync(SqliteConnection connection, SqliteTransaction transaction, long id, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand bump = Command(connection, transaction, BumpVersion, ("$id", id));
+        await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private long Now() => _time.GetUtcNow().UtcTicks;
@@ -332,8 +393,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using SqliteCommand select = Command(connection, transaction, "SELECT id FROM studies WHERE name = $name", ("$name", study));
         return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id
             ? id
-            : throw new InvalidOperationException($"There is no study '{study}' in '{Path}'; create it first (CreateOrLoadStudyAsync).");
+            : throw NoStudy(study);
     }
+
+    private InvalidOperationException NoStudy(string study) =>
+        new($"There is no study '{study}' in '{Path}'; create it first (CreateOrLoadStudyAsync).");
 
     private static async Task<TrialRow> TrialAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, string study, int number, CancellationToken cancellationToken)
     {
@@ -352,17 +416,23 @@ public sealed class SqliteStudyStorage : IStudyStorage
             : throw new InvalidOperationException($"Cannot {what}: trial {number} of study '{study}' is finished ({trial.State}).");
     }
 
-    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, CancellationToken cancellationToken)
+    // Trials changed after version `since` (0: all), with their intermediate values.
+    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, long since, CancellationToken cancellationToken)
     {
         Dictionary<int, List<KeyValuePair<long, double>>> intermediate;
-        await using (var values = Command(connection, transaction, "SELECT number, step, value FROM intermediate_values WHERE study_id = $id ORDER BY number, step", ("$id", id)))
+        await using (var values = Command(
+            connection,
+            transaction,
+            "SELECT v.number, v.step, v.value FROM intermediate_values v JOIN trials t ON t.study_id = v.study_id AND t.number = v.number WHERE v.study_id = $id AND t.version > $since ORDER BY v.number, v.step",
+            ("$id", id),
+            ("$since", since)))
         await using (SqliteDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
         List<FrozenTrial> trials;
-        await using (var select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $id ORDER BY number", ("$id", id)))
+        await using (var select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $id AND version > $since ORDER BY number", ("$id", id), ("$since", since)))
         await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,45 @@ public class PostgresStudyStorageTests : StudyStorageContract
     }
 
     [Test]
+    public async Task Tables_of_schema_version_1_are_migrated_and_tables_of_a_newer_library_refused()
+    {
+        string schema = $"t_{Guid.NewGuid():N}";
+        _schemas.Add(schema);
+        await using (PostgresStudyStorage before = await PostgresStudyStorage.OpenAsync(Url, schema))
+        {
+            await before.CreateOrLoadStudyAsync(Definition());
+            int number = await before.CreateTrialAsync("study");
+            await before.FinishTrialAsync("study", number, TrialOutcome.Complete(0.5));
+        }
+
+        // Back to exactly the tables version 1 wrote.
+        await ExecuteAsync(schema, "DROP INDEX trials_version; DROP INDEX trials_hparams; ALTER TABLE trials DROP COLUMN version; ALTER TABLE studies DROP COLUMN version; UPDATE schema_version SET version = 1");
+        await using (PostgresStudyStorage after = await PostgresStudyStorage.OpenAsync(Url, schema))
+        {
+            await after.CreateOrLoadStudyAsync(Definition());
+            TrialChanges all = await after.GetTrialChangesAsync("study", 0);
+            int next = await after.CreateTrialAsync("study");
+
+            Assert.That(all.Trials.Single().Value, Is.EqualTo(0.5));
+            Assert.That((await after.GetTrialChangesAsync("study", all.Version)).Trials.Select(t => t.Number), Is.EqualTo(new[] { next }));
+        }
+
+        await ExecuteAsync(schema, "INSERT INTO schema_version (version) VALUES (99)");
+        var tooNew = Assert.ThrowsAsync<InvalidOperationException>(async () => await PostgresStudyStorage.OpenAsync(Url, schema))!;
+        Assert.That(tooNew.Message, Does.Contain($"schema '{schema}'").And.Contain("schema version 99, newer than this library's (2)").And.Not.Contain("password="));
+    }
+
+    private static async Task ExecuteAsync(string schema, string sql)
+    {
+        var builder = PostgresUrl.Parse(Url);
+        builder.SearchPath = schema;
+        await using var connection = new Npgsql.NpgsqlConnection(builder.ToString());
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Test]
     public void A_malformed_url_is_refused_without_repeating_it()
     {
         var error = Assert.ThrowsAsync<ArgumentException>(async () => await PostgresStudyStorage.OpenAsync("postgresql://user:pw@host:5432"))!;

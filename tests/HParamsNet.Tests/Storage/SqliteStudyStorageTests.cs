@@ -68,9 +68,36 @@ public class SqliteStudyStorageTests : StudyStorageContract
         File.WriteAllText(_dir.Combine("text.db"), "not a database at all, just text that is long enough to be a header");
         var notSqlite = Assert.ThrowsAsync<IOException>(async () => await SqliteStudyStorage.OpenAsync(_dir.Combine("text.db")))!;
 
-        Assert.That(tooNew.Message, Does.Contain("schema version 99, newer than this library's (1)").And.Contain(newer));
+        Assert.That(tooNew.Message, Does.Contain("schema version 99, newer than this library's (2)").And.Contain(newer));
         Assert.That(notOurs.Message, Does.Contain("not a study storage").And.Contain("notes"));
         Assert.That(notSqlite.Message, Does.Contain("text.db").And.Contain("cannot be opened"));
+    }
+
+    [Test]
+    public async Task A_file_of_schema_version_1_is_migrated_and_keeps_its_trials()
+    {
+        string path = _dir!.Combine("v1.db");
+        await using (SqliteStudyStorage before = await SqliteStudyStorage.OpenAsync(path))
+        {
+            await before.CreateOrLoadStudyAsync(Definition());
+            int number = await before.CreateTrialAsync("study");
+            await before.SetTrialHParamsAsync("study", number, new Dictionary<string, object> { ["units"] = 8, ["rate"] = 0.01 });
+            await before.FinishTrialAsync("study", number, TrialOutcome.Complete(0.5));
+        }
+
+        // Back to exactly the tables version 1 wrote.
+        Execute(path, "DROP INDEX trials_version; DROP INDEX trials_hparams; ALTER TABLE trials DROP COLUMN version; ALTER TABLE studies DROP COLUMN version; UPDATE schema_version SET version = 1");
+
+        await using SqliteStudyStorage after = await SqliteStudyStorage.OpenAsync(path);
+        await after.CreateOrLoadStudyAsync(Definition());
+        TrialChanges all = await after.GetTrialChangesAsync("study", 0);
+        int next = await after.CreateTrialAsync("study");
+        TrialChanges moved = await after.GetTrialChangesAsync("study", all.Version);
+
+        Assert.That(all.Trials.Single().Value, Is.EqualTo(0.5));
+        Assert.That(moved.Trials.Select(t => t.Number), Is.EqualTo(new[] { next }));
+        Assert.That(await after.SetTrialHParamsAsync("study", next, new Dictionary<string, object> { ["units"] = 8, ["rate"] = 0.01 }), Is.False, "the migrated trial's configuration is still taken");
+        Assert.That(Scalar(path, "SELECT group_concat(version) FROM schema_version"), Is.EqualTo("1,2"));
     }
 
     [Test]
@@ -170,6 +197,15 @@ public class SqliteStudyStorageTests : StudyStorageContract
         }
 
         return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+    }
+
+    private static string? Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar()?.ToString();
     }
 
     private static void Execute(string path, string sql)

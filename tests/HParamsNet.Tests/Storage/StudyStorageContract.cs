@@ -178,6 +178,81 @@ public abstract class StudyStorageContract
     }
 
     [Test]
+    public async Task Changes_since_a_version_are_exactly_the_trials_that_moved_and_heartbeats_are_not_changes()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int first = await storage.CreateTrialAsync("study");
+        int second = await storage.CreateTrialAsync("study");
+        await storage.SetTrialHParamsAsync("study", first, Config(8));
+
+        TrialChanges all = await storage.GetTrialChangesAsync("study", 0);
+        Assert.That(all.Trials.Select(t => t.Number), Is.EqualTo(new[] { first, second }));
+        Assert.That(all.Version, Is.Positive);
+
+        await storage.HeartbeatAsync("study", second);
+        TrialChanges none = await storage.GetTrialChangesAsync("study", all.Version);
+        Assert.That(none.Trials, Is.Empty, "a heartbeat is not a change");
+        Assert.That(none.Version, Is.EqualTo(all.Version));
+
+        await storage.ReportAsync("study", first, 1, 0.5);
+        await storage.FinishTrialAsync("study", first, TrialOutcome.Complete(0.75));
+        int third = await storage.CreateTrialAsync("study");
+        TrialChanges moved = await storage.GetTrialChangesAsync("study", all.Version);
+        Assert.That(moved.Trials.Select(t => t.Number), Is.EqualTo(new[] { first, third }));
+        FrozenTrial finished = moved.Trials[0];
+        Assert.That((finished.State, finished.Value, finished.IntermediateValues.Single().Value), Is.EqualTo((TrialState.Complete, 0.75, 0.5)));
+        Assert.That(moved.Version, Is.GreaterThan(all.Version));
+
+        await storage.FinishTrialAsync("study", second, TrialOutcome.Pruned());
+        IReadOnlyList<FrozenTrial> stale = await storage.FailStaleTrialsAsync("study", TimeSpan.Zero);
+        TrialChanges last = await storage.GetTrialChangesAsync("study", moved.Version);
+        Assert.That(last.Trials.Select(t => (t.Number, t.State)), Is.EqualTo(new[] { (second, TrialState.Pruned), (third, TrialState.Failed) }));
+        Assert.That(stale.Select(t => t.Number), Is.EqualTo(new[] { third }));
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await storage.GetTrialChangesAsync("nope", 0));
+    }
+
+    [Test]
+    public async Task A_copy_kept_from_changes_equals_the_study_under_concurrent_workers()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        var copy = new Dictionary<int, FrozenTrial>();
+        long version = 0;
+        using var done = new CancellationTokenSource();
+        Task reader = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                TrialChanges changes = await storage.GetTrialChangesAsync("study", version);
+                foreach (FrozenTrial trial in changes.Trials)
+                {
+                    copy[trial.Number] = trial;
+                }
+
+                version = changes.Version;
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < 15; i++)
+            {
+                int number = await storage.CreateTrialAsync("study");
+                await storage.SetTrialHParamsAsync("study", number, Config(rate: 1e-3 + (w * 100 + i) * 1e-5));
+                await storage.FinishTrialAsync("study", number, TrialOutcome.Complete(number));
+            }
+        })));
+        await done.CancelAsync();
+        await reader;
+        foreach (FrozenTrial trial in (await storage.GetTrialChangesAsync("study", version)).Trials)
+        {
+            copy[trial.Number] = trial;
+        }
+
+        IReadOnlyList<FrozenTrial> truth = await storage.GetTrialsAsync("study");
+        Assert.That(copy.Values.OrderBy(t => t.Number).Select(t => (t.Number, t.State, t.Value, t.HParams.Count)), Is.EqualTo(truth.Select(t => (t.Number, t.State, t.Value, t.HParams.Count))));
+        Assert.That(truth, Has.Count.EqualTo(60));
+    }
+
+    [Test]
     public async Task Study_attributes_round_trip_and_unknown_studies_are_named()
     {
         await using IStudyStorage storage = await StudyAsync();

@@ -75,6 +75,16 @@ public interface IStudyStorage : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The trials created or changed (configured, reported to, finished, failed as stale) after
+    /// version <paramref name="since"/>; heartbeats do not count as changes. Ask from 0 for every
+    /// trial, then from the <see cref="TrialChanges.Version"/> of the last answer.
+    /// </summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="since">The version of the caller's copy; 0 when it has none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default);
+
     /// <summary>Sets a study attribute (replacing an earlier value of the key).</summary>
     /// <param name="study">The study's name.</param>
     /// <param name="key">The key.</param>

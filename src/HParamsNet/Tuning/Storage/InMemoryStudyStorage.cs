@@ -43,7 +43,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             StudyState state = Study(study);
             DateTimeOffset now = _time.GetUtcNow();
-            var trial = new TrialRecord(state.Trials.Count + 1, now);
+            var trial = new TrialRecord(state.Trials.Count + 1, now) { Version = ++state.Version };
             state.Trials.Add(trial);
             return ValueTask.FromResult(trial.Number);
         }
@@ -65,13 +65,15 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
             IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
             string key = HParamsJson.Write(normalized);
-            if (state.Trials.Any(t => t.Key == key && t.Outcome?.State != TrialState.Failed))
+            if (state.Taken.Contains(key))
             {
                 return ValueTask.FromResult(false);
             }
 
             trial.HParams = normalized;
             trial.Key = key;
+            trial.Version = ++state.Version;
+            state.Taken.Add(key);
             return ValueTask.FromResult(true);
         }
     }
@@ -82,13 +84,15 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            TrialRecord trial = Running(Study(study), number, "report a value");
+            StudyState state = Study(study);
+            TrialRecord trial = Running(state, number, "report a value");
             if (trial.Intermediate.Count > 0 && atStep <= trial.Intermediate[^1].Key)
             {
                 throw new ArgumentException($"Trial {number} of study '{study}': step {atStep} is not after the previous step {trial.Intermediate[^1].Key}; report each step once, in increasing order.", nameof(atStep));
             }
 
             trial.Intermediate.Add(KeyValuePair.Create(atStep, value));
+            trial.Version = ++state.Version;
         }
 
         return ValueTask.CompletedTask;
@@ -118,14 +122,14 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            TrialRecord trial = Trial(Study(study), number);
+            StudyState state = Study(study);
+            TrialRecord trial = Trial(state, number);
             if (trial.Outcome is not null)
             {
                 return ValueTask.FromResult(false);
             }
 
-            trial.Outcome = outcome;
-            trial.Ended = _time.GetUtcNow();
+            state.Finish(trial, outcome, _time.GetUtcNow());
             return ValueTask.FromResult(true);
         }
     }
@@ -139,10 +143,10 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             DateTimeOffset now = _time.GetUtcNow();
             var failed = new List<FrozenTrial>();
-            foreach (TrialRecord trial in Study(study).Trials.Where(t => t.Outcome is null && now - t.Heartbeat > grace))
+            StudyState state = Study(study);
+            foreach (TrialRecord trial in state.Trials.Where(t => t.Outcome is null && now - t.Heartbeat > grace))
             {
-                trial.Outcome = TrialOutcome.Failed($"worker lost: no heartbeat for {(now - trial.Heartbeat).TotalSeconds:F0} s (grace {grace.TotalSeconds:F0} s)");
-                trial.Ended = now;
+                state.Finish(trial, TrialOutcome.Failed($"worker lost: no heartbeat for {(now - trial.Heartbeat).TotalSeconds:F0} s (grace {grace.TotalSeconds:F0} s)"), now);
                 failed.Add(trial.Freeze());
             }
 
@@ -157,6 +161,17 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         lock (_lock)
         {
             return ValueTask.FromResult<IReadOnlyList<FrozenTrial>>([.. Study(study).Trials.Select(t => t.Freeze())]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            StudyState state = Study(study);
+            return ValueTask.FromResult(new TrialChanges([.. state.Trials.Where(t => t.Version > since).Select(t => t.Freeze())], state.Version));
         }
     }
 
@@ -215,6 +230,22 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         public List<TrialRecord> Trials { get; } = [];
 
         public Dictionary<string, string> Attributes { get; } = new(StringComparer.Ordinal);
+
+        // Configurations of running, complete and pruned trials: each is taken once.
+        public HashSet<string> Taken { get; } = new(StringComparer.Ordinal);
+
+        public long Version { get; set; }
+
+        public void Finish(TrialRecord trial, TrialOutcome outcome, DateTimeOffset now)
+        {
+            trial.Outcome = outcome;
+            trial.Ended = now;
+            trial.Version = ++Version;
+            if (outcome.State == TrialState.Failed && trial.Key is not null)
+            {
+                Taken.Remove(trial.Key); // a failed configuration may be run again (a lost worker's is)
+            }
+        }
     }
 
     private sealed class TrialRecord(int number, DateTimeOffset started)
@@ -235,6 +266,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         public TrialOutcome? Outcome { get; set; }
 
         public DateTimeOffset? Ended { get; set; }
+
+        public long Version { get; set; }
 
         public FrozenTrial Freeze() => new(
             Number,
