@@ -92,10 +92,10 @@ internal static class StorageThroughput
         return times.Order().ElementAt(2);
     }
 
-    private static int Arg(string[] args, string name, int fallback) =>
+    internal static int Arg(string[] args, string name, int fallback) =>
         ArgString(args, name) is string value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
-    private static string? ArgString(string[] args, string name)
+    internal static string? ArgString(string[] args, string name)
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;

@@ -53,6 +53,22 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         NpgsqlConnectionStringBuilder builder = PostgresUrl.Parse(urlOrConnectionString);
         builder.SearchPath = schema;
         builder.Timeout = builder.Timeout == 15 ? 5 : builder.Timeout; // fail fast on an unreachable host, unless told otherwise
+
+        // The store's few statements run thousands of times: prepared once per connection (unless
+        // the caller says otherwise), and kept across pool returns, since the store sets no session
+        // state that a reset would need to clear.
+        builder.MaxAutoPrepare = builder.MaxAutoPrepare == 0 ? 32 : builder.MaxAutoPrepare;
+        builder.NoResetOnClose = true;
+
+        // A commit returns before its WAL record is flushed (PostgreSQL's asynchronous commit): a
+        // killed worker loses nothing it was told was stored, a crash of the database server may
+        // lose its last fraction of a second of commits (never a half one), as the SQLite store
+        // under synchronous=NORMAL. Three commits a trial otherwise wait for three flushes. A
+        // connection string that sets synchronous_commit itself is left alone.
+        if (builder.Options?.Contains("synchronous_commit", StringComparison.Ordinal) != true)
+        {
+            builder.Options = $"{builder.Options} -c synchronous_commit=off".Trim();
+        }
         string where = PostgresUrl.Describe(builder);
         NpgsqlDataSource dataSource = NpgsqlDataSource.Create(builder);
         var storage = new PostgresStudyStorage(dataSource, where);
@@ -257,23 +273,21 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             }
         }
 
-        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, id, 0, cancellationToken).ConfigureAwait(false)).Trials.Where(t => failed.Contains(t.Number))];
+        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, study, 0, cancellationToken).ConfigureAwait(false)).Trials.Where(t => failed.Contains(t.Number))];
     }
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
-        return (await ReadTrialsAsync(connection, id, 0, cancellationToken).ConfigureAwait(false)).Trials;
+        return (await ReadTrialsAsync(connection, study, 0, cancellationToken).ConfigureAwait(false)).Trials;
     }
 
     /// <inheritdoc/>
     public async ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
-        return await ReadTrialsAsync(connection, id, since, cancellationToken).ConfigureAwait(false);
+        return await ReadTrialsAsync(connection, study, since, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -359,18 +373,23 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         }
     }
 
-    // Trials changed after version `since` (0: all) and the study's version, from one snapshot in one round trip.
-    private static async Task<TrialChanges> ReadTrialsAsync(NpgsqlConnection connection, long id, long since, CancellationToken cancellationToken)
+    // Trials changed after version `since` (0: all) and the study's version, in one round trip.
+    // The version is read first: every change up to it was committed before (changes take versions
+    // under the study's row lock), so the rows read next hold at least those; a row read in a newer
+    // state has a newer version and comes again in the next read.
+    private async Task<TrialChanges> ReadTrialsAsync(NpgsqlConnection connection, string study, long since, CancellationToken cancellationToken)
     {
-        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         await using NpgsqlBatch batch = Batch(
             connection,
-            ("SELECT version FROM studies WHERE id = $1", [id]),
-            ("SELECT v.number, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = $1 AND t.version > $2 ORDER BY v.number, v.step", [id, since]),
-            ("SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $1 AND version > $2 ORDER BY number", [id, since]));
-        batch.Transaction = transaction;
+            ("SELECT version FROM studies WHERE name = $1", [study]),
+            ($"SELECT v.number, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = {StudyId} AND t.version > $2 ORDER BY v.number, v.step", [study, since]),
+            ($"SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = {StudyId} AND version > $2 ORDER BY number", [study, since]));
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw NoStudy(study);
+        }
+
         long version = reader.GetInt64(0);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<int, List<KeyValuePair<long, double>>> intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,10 @@ public sealed class Study : IAsyncDisposable
     // How often a worker proposes again when others keep taking its proposals first.
     private const int MaxProposalRaces = 20;
 
+    // How often a worker waiting for the study's last running trials looks again (a read; sweeps
+    // for lost workers keep their own pace): short, so that workers end soon after the study.
+    private static readonly TimeSpan MaxWaitPoll = TimeSpan.FromMilliseconds(200);
+
     private readonly StudyOptions _options;
     private readonly string _logDir;
     private readonly string _groupId;
@@ -31,6 +35,9 @@ public sealed class Study : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, AskedTrial> _asked = [];
+    private readonly StudyTrialsCopy _trials;
+    private readonly StudyDefinition _definition;
+    private long _lastSweep = long.MinValue;
 
     private Study(StudyOptions options)
     {
@@ -39,6 +46,9 @@ public sealed class Study : IAsyncDisposable
         _groupId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Name)))[..8];
         _logger = options.Logger ?? NullLogger.Instance;
         _time = options.TimeProvider ?? TimeProvider.System;
+        StudyDefinition definition = options.Definition;
+        _trials = new StudyTrialsCopy(hparams => HParamsJson.Write(definition.NormalizeHParams(hparams)));
+        _definition = definition;
     }
 
     /// <summary>The study's name.</summary>
@@ -53,7 +63,7 @@ public sealed class Study : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var study = new Study(options);
-        await options.Storage.CreateOrLoadStudyAsync(options.Definition, cancellationToken).ConfigureAwait(false);
+        await options.Storage.CreateOrLoadStudyAsync(study._definition, cancellationToken).ConfigureAwait(false);
         await study.EnsureExperimentAsync(cancellationToken).ConfigureAwait(false);
         return study;
     }
@@ -71,31 +81,42 @@ public sealed class Study : IAsyncDisposable
         while (true)
         {
             lost = await SweepLostAsync(cancellationToken).ConfigureAwait(false);
-            if (lost.Count > 0 || await ExhaustedAsync(cancellationToken).ConfigureAwait(false) is not { } running)
+            if (lost.Count > 0)
+            {
+                break;
+            }
+
+            await _trials.RefreshAsync(storage, Name, cancellationToken).ConfigureAwait(false);
+            if (RunningToWaitFor() is not { } running)
             {
                 break;
             }
 
             if (running == 0)
             {
-                return null; // every configuration of a finite space is finished: no trial is created for nothing
+                return null; // the study is done: no trial is created for nothing
             }
 
-            // Only running trials are left: one may belong to a lost worker, whose configuration runs
-            // again here once its heartbeat is old enough. Wait rather than end the worker too early.
-            await Task.Delay(_options.HeartbeatInterval / 2, _time, cancellationToken).ConfigureAwait(false);
+            // Only running trials stand between the study and its end: one may belong to a lost
+            // worker, whose configuration runs again here once its heartbeat is old enough. Wait
+            // rather than end this worker too early.
+            await Task.Delay(TimeSpan.FromTicks(Math.Min(_options.HeartbeatInterval.Ticks / 2, MaxWaitPoll.Ticks)), _time, cancellationToken).ConfigureAwait(false);
         }
 
         int number = await storage.CreateTrialAsync(Name, cancellationToken).ConfigureAwait(false);
         IReadOnlyDictionary<HParam, object>? hparams = lost.FirstOrDefault(t => t.HParams.Count > 0) is { } again
-            ? _options.Definition.Experiment.Resolve(again.HParams)
+            ? _definition.Experiment.Resolve(again.HParams)
             : null;
         IReadOnlyList<FrozenTrial> finished = [];
         for (int attempt = 0; ; attempt++)
         {
-            IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
-            finished = [.. trials.Where(t => t.IsFinished)];
-            hparams ??= Propose(number, finished, [.. trials.Where(t => !t.IsFinished && t.Number != number && t.HParams.Count > 0).Select(t => t.HParams)]);
+            if (attempt > 0)
+            {
+                await _trials.RefreshAsync(storage, Name, cancellationToken).ConfigureAwait(false); // see what the other worker took
+            }
+
+            finished = _trials.Finished();
+            hparams ??= Propose(number, finished, _trials.RunningConfigurations(except: number));
             if (hparams is null)
             {
                 await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("nothing left to propose"), cancellationToken).ConfigureAwait(false);
@@ -181,9 +202,17 @@ public sealed class Study : IAsyncDisposable
     }
 
     // Running trials of other workers whose heartbeat is older than the grace period: failed here,
-    // in the storage and in TensorBoard, so that no session stays running for ever.
+    // in the storage and in TensorBoard, so that no session stays running for ever. A heartbeat
+    // cannot go stale faster than its interval, so a worker looks at most twice per interval.
     private async Task<IReadOnlyList<FrozenTrial>> SweepLostAsync(CancellationToken cancellationToken)
     {
+        long now = _time.GetTimestamp();
+        if (_lastSweep != long.MinValue && _time.GetElapsedTime(_lastSweep, now) < _options.HeartbeatInterval / 2)
+        {
+            return [];
+        }
+
+        _lastSweep = now;
         IReadOnlyList<FrozenTrial> lost = await _options.Storage.FailStaleTrialsAsync(Name, _options.HeartbeatInterval * 2, cancellationToken).ConfigureAwait(false);
         foreach (FrozenTrial gone in lost)
         {
@@ -194,23 +223,34 @@ public sealed class Study : IAsyncDisposable
         return lost;
     }
 
-    // When the strategy's (finite) space is all taken: how many of its trials still run; null while configurations are left.
-    private async Task<int?> ExhaustedAsync(CancellationToken cancellationToken)
+    // Null while a new trial may start; otherwise how many running trials may still make room
+    // (fail, or be lost and run again): 0 means the study is done. Either the study has its
+    // complete trials, or the strategy's finite space is all taken.
+    private int? RunningToWaitFor()
     {
+        (int complete, int running) = _trials.Counts();
+        if (_options.MaxCompleteTrials is int max && complete + running >= max)
+        {
+            return complete >= max && running == 0 ? 0 : Math.Max(running, 1);
+        }
+
         if (_options.Strategy.Capacity(_options.Space) is not long capacity)
         {
             return null;
         }
 
-        IReadOnlyList<FrozenTrial> trials = await _options.Storage.GetTrialsAsync(Name, cancellationToken).ConfigureAwait(false);
         // A failed trial's configuration stays taken (it would fail again), except a lost worker's, which runs again when swept.
+        IReadOnlyList<FrozenTrial> trials = _trials.All();
         int taken = trials.Where(t => t.HParams.Count > 0).Select(t => HParamsJson.Write(t.HParams)).Distinct(StringComparer.Ordinal).Count();
-        return taken >= capacity ? trials.Count(t => !t.IsFinished) : null;
+        return taken >= capacity ? running : null;
     }
 
     private IReadOnlyDictionary<HParam, object>? Propose(int number, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)
     {
-        var context = new StrategyContext(_options.Space, _options.Objective, number, finished, running, TrialRandom.For(_options.Seed, number));
+        var context = new StrategyContext(_options.Space, _options.Objective, number, finished, running, TrialRandom.For(_options.Seed, number))
+        {
+            TakenLookup = candidate => _trials.IsTaken(HParamsJson.Write(_definition.NormalizeHParams(candidate.ToDictionary(p => p.Key.Name, p => p.Value)))),
+        };
         return Proposals.Next(_options.Strategy, context, finished, _options.Seed, _logger);
     }
 
@@ -264,9 +304,9 @@ public sealed class Study : IAsyncDisposable
         Protos.HParams.Experiment? recorded = LogDirectory.FindRuns(_logDir).Count == 0 ? null : HParamsLogReader.ReadExperiment(_logDir);
         if (recorded is null)
         {
-            LogDirectoryStore.PublishExperiment(_logDir, _options.Definition.Experiment, _groupId, _options.WriterOptions);
+            LogDirectoryStore.PublishExperiment(_logDir, _definition.Experiment, _groupId, _options.WriterOptions);
         }
-        else if (ExperimentDifference.Describe(recorded, _options.Definition.Experiment.ToProto(0)) is string difference)
+        else if (ExperimentDifference.Describe(recorded, _definition.Experiment.ToProto(0)) is string difference)
         {
             throw new InvalidOperationException($"'{_logDir}' holds another study's experiment: {difference}. Give study '{Name}' its own log directory; nothing was changed.");
         }

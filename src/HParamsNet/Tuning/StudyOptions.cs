@@ -32,6 +32,14 @@ public sealed record StudyOptions
     /// <summary>Seeds the strategy: trial n's draws are a function of the seed and n.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Ask gives no more trials once the study has this many complete ones (every worker's), as
+    /// Optuna's MaxTrialsCallback; while complete and running trials together reach it, ask waits
+    /// for the running ones, since one may fail or be lost and need a successor.
+    /// </summary>
+    /// <value>Default: no limit.</value>
+    public int? MaxCompleteTrials { get; init; }
+
     /// <summary>How often a running trial says it is alive; a trial silent for twice this long is failed by another worker ("worker lost") and its configuration runs again.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -53,6 +61,11 @@ public sealed record StudyOptions
         ArgumentNullException.ThrowIfNull(Strategy);
         ArgumentNullException.ThrowIfNull(Pruner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
+        if (MaxCompleteTrials is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCompleteTrials), MaxCompleteTrials, "MaxCompleteTrials must be at least 1.");
+        }
+
         Definition.Validate();
     }
 }

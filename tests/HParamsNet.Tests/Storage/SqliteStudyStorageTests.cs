@@ -74,6 +74,25 @@ public class SqliteStudyStorageTests : StudyStorageContract
     }
 
     [Test]
+    public async Task A_study_whose_objective_has_a_display_name_loads_again_from_the_file()
+    {
+        // Regression: the objective read back from the file has no display name, and the load was
+        // refused with "the objective is minimize 'branin' there and minimize 'branin' here".
+        string path = _dir!.Combine("named.db");
+        var metric = new Metric("branin", displayName: "Branin value", datasetType: DatasetType.Validation);
+        var definition = new StudyDefinition("named", new HParamsExperiment([Units], [metric]), new Objective(metric, StudyDirection.Minimize));
+        await using (SqliteStudyStorage first = await SqliteStudyStorage.OpenAsync(path))
+        {
+            await first.CreateOrLoadStudyAsync(definition);
+        }
+
+        await using SqliteStudyStorage second = await SqliteStudyStorage.OpenAsync(path);
+        await second.CreateOrLoadStudyAsync(definition);
+        var maximize = definition with { Objective = new Objective(metric, StudyDirection.Maximize) };
+        Assert.That(async () => await second.CreateOrLoadStudyAsync(maximize), Throws.InvalidOperationException.With.Message.Contains("the objective is minimize 'branin' there and maximize 'branin' here"));
+    }
+
+    [Test]
     public async Task A_file_of_schema_version_1_is_migrated_and_keeps_its_trials()
     {
         string path = _dir!.Combine("v1.db");

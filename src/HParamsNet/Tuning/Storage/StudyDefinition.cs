@@ -36,7 +36,7 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
         ArgumentNullException.ThrowIfNull(recordedExperiment);
         ArgumentNullException.ThrowIfNull(recordedObjective);
         return ExperimentDifference.Describe(recordedExperiment, Experiment.ToProto(0))
-            ?? (recordedObjective == Objective ? null : $"the objective is {Describe(recordedObjective)} there and {Describe(Objective)} here");
+            ?? (SameObjective(recordedObjective, Objective) ? null : $"the objective is {Describe(recordedObjective)} there and {Describe(Objective)} here");
     }
 
     /// <summary>A trial's configuration as a storage records it: every hparam present, inside its domain, numbers typed as the domain types them.</summary>
@@ -50,4 +50,9 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
 
     private static string Describe(Objective objective) =>
         $"{objective.Direction.ToString().ToLowerInvariant()} '{(objective.Metric.Group.Length == 0 ? objective.Metric.Tag : $"{objective.Metric.Group}/{objective.Metric.Tag}")}'";
+
+    // A store keeps the objective's metric by group and tag (its display name and dataset type are
+    // the experiment's, compared above), so the rest of the Metric record is not compared here.
+    private static bool SameObjective(Objective recorded, Objective objective) =>
+        recorded.Direction == objective.Direction && recorded.Metric.Group == objective.Metric.Group && recorded.Metric.Tag == objective.Metric.Tag;
 }

@@ -36,8 +36,13 @@ public sealed record StrategyContext(
     public bool IsTaken(IReadOnlyDictionary<HParam, object> candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        return Trials.Any(t => SameConfiguration(candidate, t.HParams)) || Running.Any(r => SameConfiguration(candidate, r));
+        return TakenLookup?.Invoke(candidate)
+            ?? (Trials.Any(t => SameConfiguration(candidate, t.HParams)) || Running.Any(r => SameConfiguration(candidate, r)));
     }
+
+    // The same answer as the scan above from an index a caller keeps (a study's copy of its trials):
+    // a lookup instead of a pass over every trial, which at 10,000 trials cost a millisecond a call.
+    internal Func<IReadOnlyDictionary<HParam, object>, bool>? TakenLookup { get; init; }
 
     /// <summary>Whether two configurations give every hparam the same value (16 equals 16.0).</summary>
     public static bool SameConfiguration(IReadOnlyDictionary<HParam, object> candidate, IReadOnlyDictionary<string, object> recorded)

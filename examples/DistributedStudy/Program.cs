@@ -1,0 +1,52 @@
+// N worker processes on one study: each opens the storage by URL, joins the study by name, and
+// asks for trials until the study has --trials complete ones and none running. Every trial is a
+// TensorBoard session in --logdir. A worker killed mid-trial is noticed by another after two
+// heartbeats: its trial is failed ("worker lost", in TensorBoard too) and its configuration runs
+// again; this launcher starts a replacement for a worker that dies, so the study always finishes.
+// On several machines, start the same command on each (with --workers for that machine) against
+// one PostgreSQL URL and a shared --logdir, or one --logdir per machine (README: "Many machines").
+using System.CommandLine;
+using HParamsNet.Examples.Distributed;
+
+var storage = new Option<string>("--storage") { Description = "sqlite:///absolute/path.db or postgresql://user:password@host:5432/database", Required = true };
+var study = new Option<string>("--study") { Description = "The study's name in the storage.", Required = true };
+var workers = new Option<int>("--workers") { Description = "Worker processes to start on this machine.", DefaultValueFactory = _ => 4 };
+var trials = new Option<int>("--trials") { Description = "Complete trials the study needs.", Required = true };
+var logDir = new Option<string>("--logdir") { Description = "The TensorBoard log directory every worker writes into.", Required = true };
+var objective = new Option<string>("--objective") { Description = "digits: the TorchSharp MLP on the digits data; branin: a synthetic function that sleeps --trial-ms.", DefaultValueFactory = _ => "branin" };
+objective.AcceptOnlyFromAmong("digits", "branin");
+var trialMs = new Option<int>("--trial-ms") { Description = "With --objective branin: milliseconds each trial sleeps.", DefaultValueFactory = _ => 0 };
+var strategy = new Option<string>("--strategy") { Description = "How configurations are proposed.", DefaultValueFactory = _ => "auto" };
+strategy.AcceptOnlyFromAmong("auto", "gp", "tpe", "random", "grid");
+var heartbeat = new Option<double>("--heartbeat-s") { Description = "Heartbeat interval in seconds; a trial silent for twice this long is failed as lost.", DefaultValueFactory = _ => 10 };
+var seed = new Option<int>("--seed") { Description = "The strategy's seed.", DefaultValueFactory = _ => 0 };
+var worker = new Option<int?>("--worker-index") { Description = "Internal: run as worker I (the launcher passes it).", Hidden = true };
+
+var root = new RootCommand("Runs one study in N worker processes sharing a storage; prints the best trial.")
+{
+    storage, study, workers, trials, logDir, objective, trialMs, strategy, heartbeat, seed, worker,
+};
+root.SetAction(async (parse, cancel) =>
+{
+    var settings = new StudySettings(
+        parse.GetValue(storage)!,
+        parse.GetValue(study)!,
+        parse.GetValue(workers),
+        parse.GetValue(trials),
+        Path.GetFullPath(parse.GetValue(logDir)!),
+        parse.GetValue(objective)!,
+        parse.GetValue(trialMs),
+        parse.GetValue(strategy)!,
+        TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+        parse.GetValue(seed));
+    if (settings.Check() is string problem)
+    {
+        Console.Error.WriteLine(problem);
+        return 2;
+    }
+
+    return parse.GetValue(worker) is int index
+        ? await Worker.RunAsync(settings, index, cancel)
+        : await Launcher.RunAsync(settings, args, cancel);
+});
+return await root.Parse(args).InvokeAsync();

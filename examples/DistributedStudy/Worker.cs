@@ -1,0 +1,63 @@
+using HParamsNet.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace HParamsNet.Examples.Distributed;
+
+/// <summary>One worker process: joins the study and runs trials until the study has enough.</summary>
+internal static class Worker
+{
+    public static async Task<int> RunAsync(StudySettings settings, int index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunTrialsAsync(settings, index, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException)
+        {
+            // A refused study, an unreachable database: the message says what and what to do.
+            Console.Error.WriteLine($"worker {index}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunTrialsAsync(StudySettings settings, int index, CancellationToken cancellationToken)
+    {
+        using ILoggerFactory logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        StudyObjective objective = StudyObjective.Create(settings);
+        await using IStudyStorage storage = await StudyStorageUrl.Parse(settings.StorageUrl).OpenAsync(cancellationToken);
+        var options = new StudyOptions
+        {
+            Storage = storage,
+            Name = settings.Study,
+            Space = objective.Space,
+            Objective = objective.Objective,
+            LogDir = settings.LogDir,
+            Strategy = settings.Strategy == "grid" ? new GridSearch(pointsPerInterval: 16) : settings.CreateStrategy(),
+            Seed = settings.Seed,
+            HeartbeatInterval = settings.Heartbeat,
+            MaxCompleteTrials = settings.Trials,
+            Logger = logging.CreateLogger<Study>(),
+        };
+        int ran = 0;
+        await using Study study = await Study.CreateOrLoadAsync(options, cancellationToken);
+        while (await study.AskAsync(cancellationToken) is { } trial)
+        {
+            ran++;
+            try
+            {
+                await study.TellAsync(trial, await objective.RunAsync(trial, trial.CancellationToken), cancellationToken);
+            }
+            catch (TrialPrunedException)
+            {
+                await study.TellPrunedAsync(trial, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await study.TellFailedAsync(trial, $"{e.GetType().Name}: {e.Message}", cancellationToken);
+            }
+        }
+
+        Console.WriteLine($"worker {index} (pid {Environment.ProcessId}): {ran} trials");
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+namespace HParamsNet;
+
+/// <summary>
+/// A worker's copy of a shared study's trials, brought up to date with
+/// <see cref="IStudyStorage.GetTrialChangesAsync"/>: each refresh fetches only what moved since the
+/// last, so asking for a trial costs the same at ten thousand trials as at ten. Safe to share
+/// between the tasks of one worker.
+/// </summary>
+internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, string> configurationKey)
+{
+    private readonly Lock _lock = new();
+
+    // Configurations of every trial known (finished in any state, or running): what StrategyContext.IsTaken answers.
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _configured = [];
+    private readonly List<FrozenTrial> _finished = [];
+    private readonly SortedDictionary<int, FrozenTrial> _unfinished = [];
+    private long _version;
+    private int _complete;
+
+    /// <summary>The version of the study this copy has seen.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _version;
+            }
+        }
+    }
+
+    /// <summary>Fetches what changed since this copy's version and applies it.</summary>
+    public async Task RefreshAsync(IStudyStorage storage, string study, CancellationToken cancellationToken)
+    {
+        TrialChanges changes = await storage.GetTrialChangesAsync(study, Version, cancellationToken).ConfigureAwait(false);
+        Apply(changes);
+    }
+
+    /// <summary>
+    /// Applies changes read from this copy's version or earlier; an answer older than what the copy
+    /// holds (two refreshes that crossed) is dropped, the newer one having covered it.
+    /// </summary>
+    public void Apply(TrialChanges changes)
+    {
+        lock (_lock)
+        {
+            if (changes.Version <= _version)
+            {
+                return;
+            }
+
+            foreach (FrozenTrial trial in changes.Trials)
+            {
+                if (trial.HParams.Count > 0 && _configured.Add(trial.Number))
+                {
+                    _taken.Add(configurationKey(trial.HParams));
+                }
+
+                _unfinished.Remove(trial.Number);
+                if (trial.IsFinished)
+                {
+                    _complete += Insert(trial) && trial.State == TrialState.Complete ? 1 : 0;
+                }
+                else
+                {
+                    _unfinished[trial.Number] = trial;
+                }
+            }
+
+            _version = changes.Version;
+        }
+    }
+
+    /// <summary>The finished trials, by number: a snapshot.</summary>
+    public IReadOnlyList<FrozenTrial> Finished()
+    {
+        lock (_lock)
+        {
+            return [.. _finished];
+        }
+    }
+
+    /// <summary>Whether a trial known to this copy has the configuration of this key.</summary>
+    public bool IsTaken(string key)
+    {
+        lock (_lock)
+        {
+            return _taken.Contains(key);
+        }
+    }
+
+    /// <summary>How many trials are complete, and how many are running (every worker's).</summary>
+    public (int Complete, int Running) Counts()
+    {
+        lock (_lock)
+        {
+            return (_complete, _unfinished.Count);
+        }
+    }
+
+    /// <summary>Running trials that have a configuration, except <paramref name="except"/>: what other workers are trying now.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object>> RunningConfigurations(int except)
+    {
+        lock (_lock)
+        {
+            return [.. _unfinished.Values.Where(t => t.Number != except && t.HParams.Count > 0).Select(t => t.HParams)];
+        }
+    }
+
+    /// <summary>Every trial known, finished or not.</summary>
+    public IReadOnlyList<FrozenTrial> All()
+    {
+        lock (_lock)
+        {
+            return [.. _finished, .. _unfinished.Values];
+        }
+    }
+
+    // Finished trials arrive nearly in number order; a finished trial is final, so a repeat replaces. True when new.
+    private bool Insert(FrozenTrial trial)
+    {
+        int at = _finished.Count;
+        while (at > 0 && _finished[at - 1].Number > trial.Number)
+        {
+            at--;
+        }
+
+        if (at > 0 && _finished[at - 1].Number == trial.Number)
+        {
+            _finished[at - 1] = trial;
+            return false;
+        }
+
+        _finished.Insert(at, trial);
+        return true;
+    }
+}
