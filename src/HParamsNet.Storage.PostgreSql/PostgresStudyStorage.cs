@@ -142,6 +142,32 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
+    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+
+        // One round trip: the study's row lock first, then (a snapshot taken after it) the check
+        // that no running, complete or pruned trial has the configuration, the number and the row.
+        await using NpgsqlBatch batch = Batch(
+            connection,
+            (BumpVersion, [study]),
+            ($"""
+              WITH next AS (
+                  UPDATE studies SET next_number = next_number + 1 WHERE name = $1
+                  AND NOT EXISTS (SELECT 1 FROM trials taken WHERE taken.study_id = studies.id AND md5(taken.hparams) = md5($2) AND taken.hparams = $2 AND taken.state <> 2)
+                  RETURNING id, next_number - 1 AS number, version)
+              INSERT INTO trials (study_id, number, state, hparams, started, heartbeat, version)
+              SELECT id, number, 0, $2, clock_timestamp(), clock_timestamp(), version FROM next
+              RETURNING number
+              """, [study, json]));
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt32(0) : null; // null: taken
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
@@ -417,7 +443,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     // The study's next version, and its lock until the transaction ends: changes are committed in version order.
-    private const string BumpVersion = "UPDATE studies SET version = version + 1 WHERE name = $1";
+    private const string BumpVersion = "UPDATE studies SET version = version + 1 WHERE name = $1 RETURNING version"; // a result set, for readers of the batch
     private const string CurrentVersion = "(SELECT version FROM studies WHERE name = $1)";
     private const string StudyId = "(SELECT id FROM studies WHERE name = $1)";
 

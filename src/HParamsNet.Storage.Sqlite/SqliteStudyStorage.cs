@@ -25,15 +25,18 @@ public sealed class SqliteStudyStorage : IStudyStorage
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly LoadedStudies _loaded = new();
+    private readonly SqliteWriteGate _gate;
 
-    private SqliteStudyStorage(string connectionString, TimeProvider time)
+    private SqliteStudyStorage(string connectionString, string path, TimeProvider time)
     {
         _connectionString = connectionString;
         _time = time;
+        _gate = new SqliteWriteGate(path);
+        Path = path;
     }
 
     /// <summary>The database file.</summary>
-    public string Path { get; private init; } = string.Empty;
+    public string Path { get; }
 
     /// <summary>Opens (creating if needed) the storage in <paramref name="path"/>.</summary>
     /// <param name="path">The database file; its directory must exist.</param>
@@ -46,10 +49,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
         var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 60 };
-        var storage = new SqliteStudyStorage(builder.ToString(), time ?? TimeProvider.System) { Path = full };
         try
         {
-            await using SqliteConnection connection = await storage.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using SqliteConnection connection = await ConnectAsync(builder.ToString(), cancellationToken).ConfigureAwait(false);
             await SqliteSchema.EnsureAsync(connection, full, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 14 or 26)
@@ -58,7 +60,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
             throw new IOException($"SQLite study storage '{full}' cannot be opened: {e.Message} Check that the directory exists and is writable, and that the file is a study database.", e);
         }
 
-        return storage;
+        return new SqliteStudyStorage(builder.ToString(), full, time ?? TimeProvider.System);
     }
 
     /// <inheritdoc/>
@@ -67,6 +69,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (SqliteCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction FROM studies WHERE name = $name", ("$name", definition.Name)))
         await using (SqliteDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -107,34 +110,28 @@ public sealed class SqliteStudyStorage : IStudyStorage
     public async ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        long id, version;
-        int number;
-        await using (SqliteCommand next = Command(connection, transaction, "UPDATE studies SET next_number = next_number + 1, version = version + 1 WHERE name = $name RETURNING id, next_number - 1, version", ("$name", study)))
-        await using (SqliteDataReader reader = await next.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw NoStudy(study);
-            }
+        int number = await InsertTrialAsync(connection, transaction, study, null, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return number;
+    }
 
-            (id, number, version) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2));
+    /// <inheritdoc/>
+    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        if (await IsTakenAsync(connection, transaction, id, json, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
         }
 
-        long now = Now();
-        await using (SqliteCommand insert = Command(
-            connection,
-            transaction,
-            "INSERT INTO trials (study_id, number, state, started, heartbeat, version) VALUES ($id, $number, $running, $now, $now, $version)",
-            ("$id", id),
-            ("$number", number),
-            ("$running", (int)TrialState.Running),
-            ("$now", now),
-            ("$version", version)))
-        {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        int number = await InsertTrialAsync(connection, transaction, study, json, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return number;
     }
@@ -144,6 +141,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         ArgumentNullException.ThrowIfNull(hparams);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         StudyDefinition definition = _loaded.Get(study);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
@@ -156,12 +154,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
         string json = HParamsJson.Write(definition.NormalizeHParams(hparams));
 
         // The check and the write in one IMMEDIATE transaction: two workers cannot both take a configuration.
-        await using (SqliteCommand taken = Command(connection, transaction, "SELECT 1 FROM trials WHERE study_id = $id AND hparams = $hparams AND state <> $failed LIMIT 1", ("$id", id), ("$hparams", json), ("$failed", (int)TrialState.Failed)))
+        if (await IsTakenAsync(connection, transaction, id, json, cancellationToken).ConfigureAwait(false))
         {
-            if (await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return false;
-            }
+            return false;
         }
 
         await using (SqliteCommand update = Command(connection, transaction, $"UPDATE trials SET hparams = $hparams, version = {NextVersion} WHERE study_id = $id AND number = $number; {BumpVersion}", ("$hparams", json), ("$id", id), ("$number", number)))
@@ -177,6 +172,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     public async ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
         await RunningTrialAsync(connection, transaction, id, study, number, "report a value", cancellationToken).ConfigureAwait(false);
@@ -208,6 +204,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand update = Command(connection, null, "UPDATE trials SET heartbeat = $now WHERE study_id = $id AND number = $number AND state = $running", ("$now", Now()), ("$id", id), ("$number", number), ("$running", (int)TrialState.Running));
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -218,6 +215,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         ArgumentNullException.ThrowIfNull(outcome);
 
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
         await TrialAsync(connection, transaction, id, study, number, cancellationToken).ConfigureAwait(false);
@@ -252,6 +250,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
         long now = Now();
@@ -344,12 +343,15 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) => ConnectAsync(_connectionString, cancellationToken);
+
+    private static async Task<SqliteConnection> ConnectAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Under WAL, NORMAL syncs at checkpoints rather than at every commit: a committed trial
@@ -397,6 +399,44 @@ public sealed class SqliteStudyStorage : IStudyStorage
         return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id
             ? id
             : throw NoStudy(study);
+    }
+
+    // A new trial: the study's next number and version, in the caller's IMMEDIATE transaction.
+    private async Task<int> InsertTrialAsync(SqliteConnection connection, SqliteTransaction transaction, string study, string? hparams, CancellationToken cancellationToken)
+    {
+        long id, version;
+        int number;
+        await using (SqliteCommand next = Command(connection, transaction, "UPDATE studies SET next_number = next_number + 1, version = version + 1 WHERE name = $name RETURNING id, next_number - 1, version", ("$name", study)))
+        await using (SqliteDataReader reader = await next.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw NoStudy(study);
+            }
+
+            (id, number, version) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2));
+        }
+
+        long now = Now();
+        await using SqliteCommand insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO trials (study_id, number, state, hparams, started, heartbeat, version) VALUES ($id, $number, $running, $hparams, $now, $now, $version)",
+            ("$id", id),
+            ("$number", number),
+            ("$running", (int)TrialState.Running),
+            ("$hparams", hparams),
+            ("$now", now),
+            ("$version", version));
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return number;
+    }
+
+    // Whether a running, complete or pruned trial has this configuration (a failed one's may run again).
+    private static async Task<bool> IsTakenAsync(SqliteConnection connection, SqliteTransaction transaction, long id, string json, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand taken = Command(connection, transaction, "SELECT 1 FROM trials WHERE study_id = $id AND hparams = $hparams AND state <> $failed LIMIT 1", ("$id", id), ("$hparams", json), ("$failed", (int)TrialState.Failed));
+        return await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
     private InvalidOperationException NoStudy(string study) =>

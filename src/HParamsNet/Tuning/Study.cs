@@ -103,39 +103,39 @@ public sealed class Study : IAsyncDisposable
             await Task.Delay(TimeSpan.FromTicks(Math.Min(_options.HeartbeatInterval.Ticks / 2, MaxWaitPoll.Ticks)), _time, cancellationToken).ConfigureAwait(false);
         }
 
-        int number = await storage.CreateTrialAsync(Name, cancellationToken).ConfigureAwait(false);
+        // Propose, then create the trial with its configuration in one write. The proposal draws
+        // from the random source of the number the trial will most likely get (the next after every
+        // trial this worker knows; always so with one worker, so a study stays reproducible); when
+        // another worker took that number or the configuration first, propose again, seeing it.
         IReadOnlyDictionary<HParam, object>? hparams = lost.FirstOrDefault(t => t.HParams.Count > 0) is { } again
             ? _definition.Experiment.Resolve(again.HParams)
             : null;
-        IReadOnlyList<FrozenTrial> finished = [];
+        IReadOnlyList<FrozenTrial> finished;
+        int number;
         for (int attempt = 0; ; attempt++)
         {
-            if (attempt > 0)
-            {
-                await _trials.RefreshAsync(storage, Name, cancellationToken).ConfigureAwait(false); // see what the other worker took
-            }
-
             finished = _trials.Finished();
-            hparams ??= Propose(number, finished, _trials.RunningConfigurations(except: number));
+            int expected = _trials.NextNumber;
+            hparams ??= Propose(expected, finished, _trials.RunningConfigurations(except: 0));
             if (hparams is null)
             {
-                await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("nothing left to propose"), cancellationToken).ConfigureAwait(false);
-                return null;
+                return null; // the strategy has nothing left: no trial is created for nothing
             }
 
-            // Another worker may have taken the same configuration a moment before: propose again, seeing it.
-            if (await storage.SetTrialHParamsAsync(Name, number, hparams.ToDictionary(p => p.Key.Name, p => p.Value), cancellationToken).ConfigureAwait(false))
+            if (await storage.CreateTrialAsync(Name, hparams.ToDictionary(p => p.Key.Name, p => p.Value), cancellationToken).ConfigureAwait(false) is int created)
             {
+                number = created;
+                _trials.AddCreated(new FrozenTrial(number, TrialNames.Trial(number), hparams.ToDictionary(p => p.Key.Name, p => p.Key.Validate(p.Value)), TrialState.Running, double.NaN, [], [], _time.GetUtcNow(), null, null));
                 break;
             }
 
             if (attempt >= MaxProposalRaces)
             {
-                await storage.FinishTrialAsync(Name, number, TrialOutcome.Failed("every proposal was taken by another worker first"), cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"Study '{Name}': {MaxProposalRaces + 1} proposals for trial {number} were each taken by another worker first; the strategy keeps proposing what others run. Use fewer workers or a strategy with more randomness.");
+                throw new InvalidOperationException($"Study '{Name}': {MaxProposalRaces + 1} proposals in a row were each taken by another worker first; the strategy keeps proposing what others run. Use fewer workers or a strategy with more randomness.");
             }
 
             hparams = null;
+            await _trials.RefreshAsync(storage, Name, cancellationToken).ConfigureAwait(false);
         }
 
         var session = new TrialSession(_logDir, TrialNames.Trial(number), hparams, TrialNames.Group(number, _groupId), _options.WriterOptions, syncToDisk: false);

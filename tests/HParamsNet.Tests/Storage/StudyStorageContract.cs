@@ -178,6 +178,43 @@ public abstract class StudyStorageContract
     }
 
     [Test]
+    public async Task A_trial_created_with_its_configuration_takes_it_once_and_uses_no_number_when_refused()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+
+        int? first = await storage.CreateTrialAsync("study", Config(8));
+        int? again = await storage.CreateTrialAsync("study", Config(8));
+        int plain = await storage.CreateTrialAsync("study");
+        Assert.That(async () => await storage.CreateTrialAsync("study", Config(12)), Throws.ArgumentException.With.Message.Contains("units"));
+        await storage.FinishTrialAsync("study", first!.Value, TrialOutcome.Failed("out of memory"));
+        int? afterFailure = await storage.CreateTrialAsync("study", Config(8));
+
+        Assert.That((first, again, plain, afterFailure), Is.EqualTo(((int?)1, (int?)null, 2, (int?)3)));
+        FrozenTrial created = (await storage.GetTrialsAsync("study"))[2];
+        Assert.That((created.State, created.HParams["units"], created.HParams["rate"]), Is.EqualTo((TrialState.Running, (object)8L, (object)0.01)));
+    }
+
+    [Test]
+    public async Task Workers_creating_the_same_configurations_at_once_create_each_once()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+
+        int?[][] created = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<int?>();
+            foreach (double rate in new[] { 0.001, 0.002, 0.003, 0.004, 0.005 })
+            {
+                mine.Add(await storage.CreateTrialAsync("study", Config(rate: rate)));
+            }
+
+            return mine.ToArray();
+        })));
+
+        Assert.That(created.SelectMany(c => c).OfType<int>().Order(), Is.EqualTo(Enumerable.Range(1, 5)));
+        Assert.That((await storage.GetTrialsAsync("study")).Select(t => (double)t.HParams["rate"]).Order(), Is.EqualTo(new[] { 0.001, 0.002, 0.003, 0.004, 0.005 }));
+    }
+
+    [Test]
     public async Task Changes_since_a_version_are_exactly_the_trials_that_moved_and_heartbeats_are_not_changes()
     {
         await using IStudyStorage storage = await StudyAsync();

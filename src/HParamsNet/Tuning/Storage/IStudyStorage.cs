@@ -26,6 +26,18 @@ public interface IStudyStorage : IAsyncDisposable
     ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Creates the study's next trial, Running, with its configuration, in one step, unless another
+    /// trial that is running, complete or pruned has the same configuration: then no trial is created
+    /// (and no number used) and the answer is <see langword="null"/>. What a worker that proposes
+    /// before it creates calls: one write instead of two.
+    /// </summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="hparams">A value for every hparam of the study, inside its domain.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain.</exception>
+    ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Sets a running trial's configuration, once, unless another trial of the study that is
     /// running, complete or pruned already has the same one: then nothing is set and the answer is
     /// <see langword="false"/> (two workers that proposed at once; the later proposes again).

@@ -50,6 +50,27 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
+    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            StudyState state = Study(study);
+            IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
+            string key = HParamsJson.Write(normalized);
+            if (!state.Taken.Add(key))
+            {
+                return ValueTask.FromResult<int?>(null);
+            }
+
+            var trial = new TrialRecord(state.Trials.Count + 1, _time.GetUtcNow()) { HParams = normalized, Key = key, Version = ++state.Version };
+            state.Trials.Add(trial);
+            return ValueTask.FromResult<int?>(trial.Number);
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);

@@ -17,6 +17,7 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     private readonly SortedDictionary<int, FrozenTrial> _unfinished = [];
     private long _version;
     private int _complete;
+    private int _lastNumber;
 
     /// <summary>The version of the study this copy has seen.</summary>
     public long Version
@@ -52,23 +53,19 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
 
             foreach (FrozenTrial trial in changes.Trials)
             {
-                if (trial.HParams.Count > 0 && _configured.Add(trial.Number))
-                {
-                    _taken.Add(configurationKey(trial.HParams));
-                }
-
-                _unfinished.Remove(trial.Number);
-                if (trial.IsFinished)
-                {
-                    _complete += Insert(trial) && trial.State == TrialState.Complete ? 1 : 0;
-                }
-                else
-                {
-                    _unfinished[trial.Number] = trial;
-                }
+                Merge(trial);
             }
 
             _version = changes.Version;
+        }
+    }
+
+    /// <summary>A trial this worker has just created: known at once, before the next refresh brings it.</summary>
+    public void AddCreated(FrozenTrial trial)
+    {
+        lock (_lock)
+        {
+            Merge(trial);
         }
     }
 
@@ -87,6 +84,18 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         lock (_lock)
         {
             return _taken.Contains(key);
+        }
+    }
+
+    /// <summary>The number after every trial known: the one the next trial created gets, unless another worker creates one first.</summary>
+    public int NextNumber
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastNumber + 1;
+            }
         }
     }
 
@@ -114,6 +123,26 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         lock (_lock)
         {
             return [.. _finished, .. _unfinished.Values];
+        }
+    }
+
+    // Under _lock.
+    private void Merge(FrozenTrial trial)
+    {
+        _lastNumber = Math.Max(_lastNumber, trial.Number);
+        if (trial.HParams.Count > 0 && _configured.Add(trial.Number))
+        {
+            _taken.Add(configurationKey(trial.HParams));
+        }
+
+        _unfinished.Remove(trial.Number);
+        if (trial.IsFinished)
+        {
+            _complete += Insert(trial) && trial.State == TrialState.Complete ? 1 : 0;
+        }
+        else
+        {
+            _unfinished[trial.Number] = trial;
         }
     }
 
