@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -286,10 +287,10 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             ("UPDATE studies SET version = version + 1 WHERE id = $1 RETURNING version", [id]), // a result set, so that the reader's second one is the trials
             ($"""
               UPDATE trials SET state = 2, ended = clock_timestamp(), version = (SELECT version FROM studies WHERE id = $1),
-                  error = 'worker lost: no heartbeat for ' || floor(extract(epoch FROM clock_timestamp() - heartbeat))::bigint || ' s (grace ' || $3 || ' s)'
+                  error = 'worker lost: no heartbeat for ' || to_char(extract(epoch FROM clock_timestamp() - heartbeat), 'FM999999990.0') || ' s (grace ' || $3 || ' s)'
               WHERE {Stale}
               RETURNING number
-              """, [id, grace, (long)grace.TotalSeconds])))
+              """, [id, grace, grace.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)])))
         await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

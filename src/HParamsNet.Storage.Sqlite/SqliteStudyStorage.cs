@@ -258,10 +258,10 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using (SqliteCommand update = Command(
             connection,
             transaction,
-            $"UPDATE trials SET state = $failed, ended = $now, version = {NextVersion}, error = 'worker lost: no heartbeat for ' || (($now - heartbeat) / 10000000) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number",
+            $"UPDATE trials SET state = $failed, ended = $now, version = {NextVersion}, error = 'worker lost: no heartbeat for ' || printf('%.1f', ($now - heartbeat) / 1e7) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number",
             ("$failed", (int)TrialState.Failed),
             ("$now", now),
-            ("$grace", (long)grace.TotalSeconds),
+            ("$grace", grace.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)),
             ("$id", id),
             ("$running", (int)TrialState.Running),
             ("$cutoff", now - grace.Ticks)))

@@ -1,6 +1,7 @@
 // Fault injection for HParamsNet (docs/reliability.md):
 //   dotnet run -c Release --project tests/HParamsNet.FaultInjection -- kill [--sweeps 100] [--seed 1]
 //   dotnet run -c Release --project tests/HParamsNet.FaultInjection -- fuzz [--files 10000] [--seed 1]
+//   dotnet run -c Release --project tests/HParamsNet.FaultInjection -- workers [--kills 20] [--storage URL] [--seed 1]
 // Each prints its counts as a Markdown table and exits 1 when any count that must be 0 is not.
 using System.CommandLine;
 using System.Globalization;
@@ -24,6 +25,25 @@ kill.SetAction(async (parse, cancel) =>
     return report.Clean ? 0 : 1;
 });
 
+var kills = new Option<int>("--kills") { Description = "kill -9s of a worker in the middle of a trial.", DefaultValueFactory = _ => 20 };
+var storage = new Option<string?>("--storage") { Description = "The shared study's storage URL; a new SQLite file when omitted." };
+var workers = new Command("workers", "kill -9 of one of four workers of a shared study, mid-trial, again and again; then check the storage and TensorBoard.") { kills, storage, seed };
+workers.SetAction(async (parse, cancel) =>
+{
+    string root = Scratch("workers");
+    DateTime started = DateTime.UtcNow;
+    string url = parse.GetValue(storage) ?? $"sqlite://{Path.Combine(root, "study.db")}";
+    string logDir = Path.Combine(root, "logs");
+    WorkerKillReport report = await WorkerKills.RunAsync(new WorkerKillOptions(parse.GetValue(kills), url, logDir, parse.GetValue(seed), Log: Console.Out), cancel);
+    Console.WriteLine();
+    Console.WriteLine("| date (UTC) | storage | kills | trials | lost with their worker | reached the count | numbers reused or skipped | left running | other failures | lost, not run again | sessions missing, doubled or without an end | wrong session status | minutes |");
+    Console.WriteLine("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {started:yyyy-MM-dd HH:mm} | {HParamsNet.Storage.StudyStorageUrl.Parse(url).Kind} | {report.Kills} | {report.Trials} | {report.LostTrials} | {(report.ReachedCount ? "yes" : "no")} | {report.BadNumbers} | {report.LeftRunning} | {report.OtherFailures} | {report.NotRunAgain} | {report.BadSessions} | {report.WrongStatus} | {(DateTime.UtcNow - started).TotalMinutes:F1} |"));
+    report.Failures.ForEach(Console.WriteLine);
+    Console.WriteLine($"Log directory (for the TensorBoard oracle): {logDir}");
+    return report.Clean ? 0 : 1;
+});
+
 var fuzz = new Command("fuzz", "Mutated event files through every public reader and every CLI command.") { files, seed };
 fuzz.SetAction(async (parse, cancel) =>
 {
@@ -40,7 +60,7 @@ fuzz.SetAction(async (parse, cancel) =>
     return report.Unexpected + report.Hangs == 0 ? 0 : 1;
 });
 
-return await new RootCommand("HParamsNet fault injection: kill sweeps and a fuzz run.") { kill, fuzz }.Parse(args).InvokeAsync();
+return await new RootCommand("HParamsNet fault injection: kill sweeps, worker kills and a fuzz run.") { kill, workers, fuzz }.Parse(args).InvokeAsync();
 
 // On tmpfs when there is one: thousands of small writes, nothing worth keeping.
 static string Scratch(string name)

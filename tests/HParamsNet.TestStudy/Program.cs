@@ -53,6 +53,36 @@ if (args[0] == "ask-tell-worker")
     return;
 }
 
+// HParamsNet.TestStudy random-worker STORAGE_URL LOGDIR HEARTBEAT_MS TRIAL_MS COMPLETE: one worker of
+// the random-search study "random" (continuous rate: every configuration is new), until the study
+// has COMPLETE complete trials; prints "asked N" when a trial starts and "told N" when it is stored.
+if (args[0] == "random-worker")
+{
+    await using IStudyStorage storage = await StudyStorageUrl.Parse(args[1]).OpenAsync();
+    TunerOptions shape = TestStudy.Options(args[2], crossValidate: false);
+    await using Study study = await Study.CreateOrLoadAsync(new StudyOptions
+    {
+        Storage = storage,
+        Name = "random",
+        LogDir = args[2],
+        Space = shape.Space,
+        Objective = shape.Objective,
+        Strategy = new RandomSearch(),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)),
+        MaxCompleteTrials = int.Parse(args[5], CultureInfo.InvariantCulture),
+    });
+    while (await study.AskAsync() is Trial trial)
+    {
+        Console.WriteLine($"asked {trial.Number}");
+        await Task.Delay(int.Parse(args[4], CultureInfo.InvariantCulture));
+        await study.TellAsync(trial, TestStudy.Score(trial));
+        Console.WriteLine($"told {trial.Number}");
+    }
+
+    Console.WriteLine("done");
+    return;
+}
+
 string logDir = args[0];
 int stepMilliseconds = int.Parse(args[1], CultureInfo.InvariantCulture);
 bool crossValidate = args.Length > 2 && args[2] == "cv";

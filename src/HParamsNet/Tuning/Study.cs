@@ -77,16 +77,20 @@ public sealed class Study : IAsyncDisposable
     public async Task<Trial?> AskAsync(CancellationToken cancellationToken = default)
     {
         IStudyStorage storage = _options.Storage;
-        IReadOnlyList<FrozenTrial> lost;
+        FrozenTrial? again;
         while (true)
         {
-            lost = await SweepLostAsync(cancellationToken).ConfigureAwait(false);
-            if (lost.Count > 0)
+            await SweepLostAsync(cancellationToken).ConfigureAwait(false);
+            await _trials.RefreshAsync(storage, Name, cancellationToken).ConfigureAwait(false);
+
+            // A lost worker's trial runs again first (whoever swept it), unless the study is done.
+            again = _trials.LostNotRunAgain();
+            if (again is not null && !Done())
             {
                 break;
             }
 
-            await _trials.RefreshAsync(storage, Name, cancellationToken).ConfigureAwait(false);
+            again = null;
             if (RunningToWaitFor() is not { } running)
             {
                 break;
@@ -94,6 +98,7 @@ public sealed class Study : IAsyncDisposable
 
             if (running == 0)
             {
+                await RepairSessionsAsync(cancellationToken).ConfigureAwait(false);
                 return null; // the study is done: no trial is created for nothing
             }
 
@@ -107,9 +112,7 @@ public sealed class Study : IAsyncDisposable
         // from the random source of the number the trial will most likely get (the next after every
         // trial this worker knows; always so with one worker, so a study stays reproducible); when
         // another worker took that number or the configuration first, propose again, seeing it.
-        IReadOnlyDictionary<HParam, object>? hparams = lost.FirstOrDefault(t => t.HParams.Count > 0) is { } again
-            ? _definition.Experiment.Resolve(again.HParams)
-            : null;
+        IReadOnlyDictionary<HParam, object>? hparams = again is null ? null : _definition.Experiment.Resolve(again.HParams);
         IReadOnlyList<FrozenTrial> finished;
         int number;
         for (int attempt = 0; ; attempt++)
@@ -204,24 +207,24 @@ public sealed class Study : IAsyncDisposable
     // Running trials of other workers whose heartbeat is older than the grace period: failed here,
     // in the storage and in TensorBoard, so that no session stays running for ever. A heartbeat
     // cannot go stale faster than its interval, so a worker looks at most twice per interval.
-    private async Task<IReadOnlyList<FrozenTrial>> SweepLostAsync(CancellationToken cancellationToken)
+    private async Task SweepLostAsync(CancellationToken cancellationToken)
     {
         long now = _time.GetTimestamp();
         if (_lastSweep != long.MinValue && _time.GetElapsedTime(_lastSweep, now) < _options.HeartbeatInterval / 2)
         {
-            return [];
+            return;
         }
 
         _lastSweep = now;
         IReadOnlyList<FrozenTrial> lost = await _options.Storage.FailStaleTrialsAsync(Name, _options.HeartbeatInterval * 2, cancellationToken).ConfigureAwait(false);
         foreach (FrozenTrial gone in lost)
         {
-            TrialSession.EndLost(_logDir, TrialNames.Trial(gone.Number), gone.Error ?? "worker lost", _options.WriterOptions);
+            TrialSession.EndLost(_logDir, TrialNames.Trial(gone.Number), gone.Error ?? TrialOutcome.WorkerLost, _options.WriterOptions);
             StudyLog.WorkerLost(_logger, gone.Number, Name, gone.Error ?? string.Empty);
         }
-
-        return lost;
     }
+
+    private bool Done() => _options.MaxCompleteTrials is int max && _trials.Counts().Complete >= max;
 
     // Null while a new trial may start; otherwise how many running trials may still make room
     // (fail, or be lost and run again): 0 means the study is done. Either the study has its
@@ -294,6 +297,22 @@ public sealed class Study : IAsyncDisposable
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
             StudyLog.HeartbeatFailed(_logger, number, Name, e);
+        }
+    }
+
+    // A worker killed between the storage's record of a trial's end and the file's leaves a
+    // session without an end; the storage knows how it ended. Every worker that sees the study done
+    // writes the ends missing, one at a time (the log directory's lock), so TensorBoard shows no
+    // session running for ever.
+    private async Task RepairSessionsAsync(CancellationToken cancellationToken)
+    {
+        using LogDirectoryLock held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        foreach (FrozenTrial trial in _trials.Finished())
+        {
+            if (TrialSession.EndFinished(_logDir, trial, _options.Objective.Metric, _options.WriterOptions))
+            {
+                StudyLog.SessionEndRepaired(_logger, trial.Number, Name, trial.State);
+            }
         }
     }
 

@@ -13,4 +13,7 @@ internal static partial class StudyLog
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Heartbeat of trial {Number} of study {Study} failed")]
     public static partial void HeartbeatFailed(ILogger logger, int number, string study, Exception exception);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Trial {Number} of study {Study} ended {State} in the storage but its TensorBoard session had no end (its worker died in between); the end is written now")]
+    public static partial void SessionEndRepaired(ILogger logger, int number, string study, TrialState state);
 }

@@ -1,12 +1,14 @@
 using HParamsNet.FaultInjection;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Reliability;
 
 /// <summary>
 /// A short run of the fault-injection harness (tests/HParamsNet.FaultInjection; the full run and
 /// its counts are in docs/reliability.md): one kill sweep per combination of strategy,
-/// cross-validation and parallelism, and 300 mutated files through every reader and CLI command.
+/// cross-validation and parallelism, four kills of workers of a shared study on each SQL store,
+/// and 300 mutated files through every reader and CLI command.
 /// </summary>
 public class FaultInjectionTests
 {
@@ -22,6 +24,32 @@ public class FaultInjectionTests
         Assert.That(report.EarlyKills, Is.EqualTo(2));
         Assert.That(report.Failures, Is.Empty, log.ToString());
         Assert.That(report.Clean, Is.True);
+    }
+
+    [TestCase("sqlite")]
+    [TestCase("postgresql")]
+    public async Task Workers_killed_mid_trial_lose_nothing_and_leave_no_session_without_an_end(string store)
+    {
+        using var dir = new TempDirectory();
+        string schema = TestPostgres.NewSchema();
+        string url = store == "sqlite" ? $"sqlite://{dir.Combine("study.db")}" : $"{TestPostgres.Url}?schema={schema}";
+        var log = new StringWriter();
+        try
+        {
+            WorkerKillReport report = await WorkerKills.RunAsync(new WorkerKillOptions(Kills: 4, url, dir.Combine("logs"), Seed: Environment.TickCount, Trials: 120, Log: log));
+
+            Assert.That(report.Kills, Is.EqualTo(4));
+            Assert.That(report.LostTrials, Is.InRange(1, 4), "a kill mid-trial loses that trial (unless it came after the storage's record)");
+            Assert.That(report.Failures, Is.Empty, log.ToString());
+            Assert.That(report.Clean, Is.True);
+        }
+        finally
+        {
+            if (store == "postgresql")
+            {
+                await TestPostgres.DropAsync([schema]);
+            }
+        }
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using HParamsNet;
 using HParamsNet.Storage;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Storage;
 
@@ -12,28 +13,11 @@ public class PostgresStudyStorageTests : StudyStorageContract
 {
     private readonly List<string> _schemas = [];
 
-    private static string Url
-    {
-        get
-        {
-            string? url = Environment.GetEnvironmentVariable("HPARAMSNET_POSTGRES_URL");
-            if (string.IsNullOrEmpty(url))
-            {
-                if (Environment.GetEnvironmentVariable("CI") == "true")
-                {
-                    Assert.Fail("HPARAMSNET_POSTGRES_URL is not set: .ci/run starts PostgreSQL and exports it; CI never skips these tests.");
-                }
-
-                Assert.Ignore("Set HPARAMSNET_POSTGRES_URL (bash .ci/postgres.sh prints one) to run the PostgreSQL storage tests.");
-            }
-
-            return url!;
-        }
-    }
+    private static string Url => TestPostgres.Url;
 
     protected override async ValueTask<IStudyStorage> CreateStorageAsync()
     {
-        string schema = $"t_{Guid.NewGuid():N}";
+        string schema = TestPostgres.NewSchema();
         _schemas.Add(schema);
         return await PostgresStudyStorage.OpenAsync(Url, schema);
     }
@@ -41,20 +25,11 @@ public class PostgresStudyStorageTests : StudyStorageContract
     [TearDown]
     public async Task DropSchemas()
     {
-        if (_schemas.Count == 0)
+        if (_schemas.Count > 0)
         {
-            return;
+            await TestPostgres.DropAsync(_schemas);
+            _schemas.Clear();
         }
-
-        await using var connection = new Npgsql.NpgsqlConnection(PostgresUrl.Parse(Url).ToString());
-        await connection.OpenAsync();
-        foreach (string schema in _schemas)
-        {
-            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-
-        _schemas.Clear();
     }
 
     [Test]
@@ -71,7 +46,7 @@ public class PostgresStudyStorageTests : StudyStorageContract
     [Test]
     public async Task Tables_of_schema_version_1_are_migrated_and_tables_of_a_newer_library_refused()
     {
-        string schema = $"t_{Guid.NewGuid():N}";
+        string schema = TestPostgres.NewSchema();
         _schemas.Add(schema);
         await using (PostgresStudyStorage before = await PostgresStudyStorage.OpenAsync(Url, schema))
         {

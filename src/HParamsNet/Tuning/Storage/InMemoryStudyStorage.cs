@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace HParamsNet;
 
 /// <summary>
@@ -167,7 +169,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             StudyState state = Study(study);
             foreach (TrialRecord trial in state.Trials.Where(t => t.Outcome is null && now - t.Heartbeat > grace))
             {
-                state.Finish(trial, TrialOutcome.Failed($"worker lost: no heartbeat for {(now - trial.Heartbeat).TotalSeconds:F0} s (grace {grace.TotalSeconds:F0} s)"), now);
+                state.Finish(trial, TrialOutcome.Failed(string.Create(CultureInfo.InvariantCulture, $"{TrialOutcome.WorkerLost}: no heartbeat for {(now - trial.Heartbeat).TotalSeconds:0.0} s (grace {grace.TotalSeconds:0.0} s)")), now);
                 failed.Add(trial.Freeze());
             }
 

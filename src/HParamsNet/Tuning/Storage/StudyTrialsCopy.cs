@@ -12,7 +12,13 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
 
     // Configurations of every trial known (finished in any state, or running): what StrategyContext.IsTaken answers.
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
-    private readonly HashSet<int> _configured = [];
+    private readonly Dictionary<int, string> _keys = [];
+
+    // Running, complete and pruned trials per configuration: a lost trial whose configuration has
+    // none has not run again yet. Trials counted here, by number.
+    private readonly Dictionary<string, int> _live = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _counted = [];
+    private readonly SortedDictionary<int, FrozenTrial> _lost = [];
     private readonly List<FrozenTrial> _finished = [];
     private readonly SortedDictionary<int, FrozenTrial> _unfinished = [];
     private long _version;
@@ -78,6 +84,26 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         }
     }
 
+    /// <summary>
+    /// The first trial whose worker was lost and whose configuration has not run again (no running,
+    /// complete or pruned trial has it): any worker may take it, and the storage lets one.
+    /// </summary>
+    public FrozenTrial? LostNotRunAgain()
+    {
+        lock (_lock)
+        {
+            foreach (FrozenTrial trial in _lost.Values)
+            {
+                if (_live.GetValueOrDefault(_keys[trial.Number]) == 0)
+                {
+                    return trial;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>Whether a trial known to this copy has the configuration of this key.</summary>
     public bool IsTaken(string key)
     {
@@ -130,9 +156,28 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     private void Merge(FrozenTrial trial)
     {
         _lastNumber = Math.Max(_lastNumber, trial.Number);
-        if (trial.HParams.Count > 0 && _configured.Add(trial.Number))
+        if (trial.HParams.Count > 0 && !_keys.ContainsKey(trial.Number))
         {
-            _taken.Add(configurationKey(trial.HParams));
+            _keys[trial.Number] = configurationKey(trial.HParams);
+            _taken.Add(_keys[trial.Number]);
+        }
+
+        if (_keys.TryGetValue(trial.Number, out string? key))
+        {
+            bool live = trial.State != TrialState.Failed;
+            if (live && _counted.Add(trial.Number))
+            {
+                _live[key] = _live.GetValueOrDefault(key) + 1;
+            }
+            else if (!live && _counted.Remove(trial.Number))
+            {
+                _live[key]--;
+            }
+
+            if (trial.State == TrialState.Failed && trial.Error?.StartsWith(TrialOutcome.WorkerLost, StringComparison.Ordinal) == true)
+            {
+                _lost[trial.Number] = trial;
+            }
         }
 
         _unfinished.Remove(trial.Number);

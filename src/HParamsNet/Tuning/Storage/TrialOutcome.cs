@@ -12,6 +12,9 @@ public sealed record TrialOutcome(TrialState State, double Value, IReadOnlyList<
         ? throw new ArgumentException($"A trial is finished as Complete, Pruned or Failed, not {State}.", nameof(State))
         : State;
 
+    /// <summary>How the error of a trial failed as stale begins (every store writes it): its worker went silent, and its configuration runs again.</summary>
+    public const string WorkerLost = "worker lost";
+
     /// <summary>A complete trial with its (finite) value.</summary>
     /// <param name="value">The objective value.</param>
     /// <param name="foldValues">Per fold, with cross-validation.</param>

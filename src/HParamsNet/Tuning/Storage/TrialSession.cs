@@ -123,12 +123,28 @@ internal sealed class TrialSession : IDisposable
     /// Writes the end of the session of a trial whose worker is gone (FAILURE and why), unless the
     /// run has no session or already an end: TensorBoard then shows no session running for ever.
     /// </summary>
-    public static void EndLost(string logDir, string runName, string reason, EventFileWriterOptions? options)
+    public static void EndLost(string logDir, string runName, string reason, EventFileWriterOptions? options) =>
+        EndAfterwards(logDir, runName, SessionStatus.Failure, FailedText(reason), null, options);
+
+    /// <summary>
+    /// Writes the end a finished trial's session lacks (its worker died between the storage's
+    /// record and the file's), from what the storage holds; nothing when the run has no session or
+    /// already an end. Whether it wrote one.
+    /// </summary>
+    public static bool EndFinished(string logDir, FrozenTrial trial, Metric objective, EventFileWriterOptions? options) => trial.State switch
+    {
+        TrialState.Complete => EndAfterwards(logDir, trial.Name, SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {objective.Tag} = {trial.Value}"), (objective, trial.Value), options),
+        TrialState.Pruned => EndAfterwards(logDir, trial.Name, SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {(trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0)}"), null, options),
+        TrialState.Failed => EndAfterwards(logDir, trial.Name, SessionStatus.Failure, FailedText(trial.Error ?? "unknown error"), null, options),
+        _ => false,
+    };
+
+    private static bool EndAfterwards(string logDir, string runName, SessionStatus status, string statusText, (Metric Metric, double Value)? final, EventFileWriterOptions? options)
     {
         string run = Path.Combine(logDir, runName);
         if (!Directory.Exists(run))
         {
-            return;
+            return false;
         }
 
         var lenient = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
@@ -142,7 +158,7 @@ internal sealed class TrialSession : IDisposable
                     started |= data.SessionStartInfo is not null;
                     if (data.SessionEndInfo is not null)
                     {
-                        return;
+                        return false;
                     }
                 }
             }
@@ -150,12 +166,20 @@ internal sealed class TrialSession : IDisposable
 
         if (!started)
         {
-            return;
+            return false;
+        }
+
+        // In files of their own: the session's first file may be another process's, still open or cut short.
+        if (final is ((Metric metric, double finalValue)))
+        {
+            using SummaryWriter values = SummaryWriter.Create(metric.Group.Length == 0 ? run : Path.Combine(run, metric.Group), options);
+            values.Scalar(metric.Tag, finalValue, 1);
         }
 
         using SummaryWriter writer = SummaryWriter.Create(run, options);
-        writer.WriteSummary(TextSummaries.Text(StatusTextTag, FailedText(reason)), 0);
-        writer.SessionEnd(SessionStatus.Failure);
+        writer.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
+        writer.SessionEnd(status);
+        return true;
     }
 
     public void Dispose()
