@@ -15,7 +15,7 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         var context = new CliContext(output, error);
-        var root = new RootCommand("List, compare, export and validate TensorBoard HParams log directories (written by HParamsNet or by TensorFlow).")
+        var root = new RootCommand("List, compare, export and validate TensorBoard HParams log directories (written by HParamsNet or by TensorFlow), or the studies of a storage (sqlite:///..., postgresql://...).")
         {
             Subcommands =
             {
@@ -24,6 +24,7 @@ public static class CliApp
                 BestCommand.Create(context),
                 ExportCommand.Create(context),
                 ValidateCommand.Create(context),
+                RebuildCommand.Create(context),
             },
         };
         ParseResult parse = root.Parse(args);

@@ -59,7 +59,7 @@ internal static class PostgresSchema
             """),
     ];
 
-    public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string where, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string where, bool create, CancellationToken cancellationToken)
     {
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand command = connection.CreateCommand();
@@ -71,6 +71,12 @@ internal static class PostgresSchema
         command.CommandText = "SELECT to_regclass('schema_version') IS NOT NULL";
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
         {
+            if (!create)
+            {
+                // The transaction is rolled back: not even the schema is left behind.
+                throw new InvalidOperationException($"The {where} holds no study storage in schema '{schema}'. Check the URL (and its ?schema=); nothing was created.");
+            }
+
             command.CommandText = Create + $"INSERT INTO schema_version (version) VALUES ({PostgresStudyStorage.SchemaVersion});";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

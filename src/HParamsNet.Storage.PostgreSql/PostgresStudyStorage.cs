@@ -43,7 +43,19 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="IOException">The database cannot be reached or refuses the login; the message names host, port and database.</exception>
     /// <exception cref="InvalidOperationException">The tables were written by a newer library.</exception>
-    public static async Task<PostgresStudyStorage> OpenAsync(string urlOrConnectionString, string schema = "public", CancellationToken cancellationToken = default)
+    public static Task<PostgresStudyStorage> OpenAsync(string urlOrConnectionString, string schema = "public", CancellationToken cancellationToken = default) =>
+        OpenAsync(urlOrConnectionString, schema, create: true, cancellationToken);
+
+    /// <summary>Connects to a storage that exists (for reading what workers wrote): creates nothing.</summary>
+    /// <param name="urlOrConnectionString">Where the database is.</param>
+    /// <param name="schema">The PostgreSQL schema that holds the tables.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="IOException">The database cannot be reached or refuses the login; the message names host, port and database.</exception>
+    /// <exception cref="InvalidOperationException">The schema holds no study storage, or one written by a newer library.</exception>
+    public static Task<PostgresStudyStorage> OpenExistingAsync(string urlOrConnectionString, string schema = "public", CancellationToken cancellationToken = default) =>
+        OpenAsync(urlOrConnectionString, schema, create: false, cancellationToken);
+
+    private static async Task<PostgresStudyStorage> OpenAsync(string urlOrConnectionString, string schema, bool create, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(schema);
         if (!Identifier().IsMatch(schema))
@@ -76,7 +88,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         try
         {
             await using NpgsqlConnection connection = await storage.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await PostgresSchema.EnsureAsync(connection, schema, where, cancellationToken).ConfigureAwait(false);
+            await PostgresSchema.EnsureAsync(connection, schema, where, create, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -121,6 +133,25 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _loaded.Add(definition);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created FROM studies ORDER BY name");
+        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var studies = new List<StudySummary>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            studies.Add(new StudySummary(
+                reader.GetString(0),
+                Experiment.Parser.ParseFrom((byte[])reader[1]),
+                new Objective(new Metric(reader.GetString(3), reader.GetString(2)), (StudyDirection)reader.GetInt32(4)),
+                reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return studies;
     }
 
     /// <inheritdoc/>

@@ -47,8 +47,30 @@ public sealed class SqliteStudyStorage : IStudyStorage
     public static async Task<SqliteStudyStorage> OpenAsync(string path, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        return await OpenAsync(path, time, create: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a storage file that exists (for reading what workers wrote): creates nothing.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="IOException">There is no such file, or it cannot be opened; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The file holds a schema newer than this library, or is not a study database.</exception>
+    public static Task<SqliteStudyStorage> OpenExistingAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return OpenAsync(path, null, create: false, cancellationToken);
+    }
+
+    private static async Task<SqliteStudyStorage> OpenAsync(string path, TimeProvider? time, bool create, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
-        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 60 };
+        if (!create && !File.Exists(full))
+        {
+            throw new IOException($"There is no SQLite study storage '{full}'. Check the path (sqlite:// then the absolute path: sqlite:///home/me/study.db); nothing was created.");
+        }
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 60 };
         try
         {
             await using SqliteConnection connection = await ConnectAsync(builder.ToString(), cancellationToken).ConfigureAwait(false);
@@ -104,6 +126,25 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _loaded.Add(definition);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created FROM studies ORDER BY name");
+        await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var studies = new List<StudySummary>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            studies.Add(new StudySummary(
+                reader.GetString(0),
+                Experiment.Parser.ParseFrom((byte[])reader[1]),
+                new Objective(new Metric(reader.GetString(3), reader.GetString(2)), (StudyDirection)reader.GetInt32(4)),
+                new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero)));
+        }
+
+        return studies;
     }
 
     /// <inheritdoc/>

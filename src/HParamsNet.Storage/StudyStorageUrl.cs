@@ -88,6 +88,16 @@ public sealed class StudyStorageUrl
         _ => await PostgresStudyStorage.OpenAsync(_url, Schema, cancellationToken).ConfigureAwait(false),
     };
 
+    /// <summary>Opens a storage that exists, creating nothing: what a reader (the <c>hparams</c> tool) wants.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="IOException">There is no such file, or the database cannot be reached; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The place holds no study storage, or one of a newer library.</exception>
+    public async Task<IStudyStorage> OpenExistingAsync(CancellationToken cancellationToken = default) => Kind switch
+    {
+        StudyStorageKind.Sqlite => await SqliteStudyStorage.OpenExistingAsync(Path!, cancellationToken).ConfigureAwait(false),
+        _ => await PostgresStudyStorage.OpenExistingAsync(_url, Schema, cancellationToken).ConfigureAwait(false),
+    };
+
     /// <summary>The URL without its password: what logs and messages show.</summary>
     public override string ToString() => Shown;
 }

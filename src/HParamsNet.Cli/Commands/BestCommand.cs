@@ -20,13 +20,13 @@ internal static class BestCommand
         selection.AddTo(command);
         command.SetAction(parse =>
         {
-            string dir = parse.GetValue(logDir)!;
-            if (!LogDirArguments.Check([dir], context.Error))
+            using StudyInputs? inputs = StudyInputs.Open([parse.GetValue(logDir)!], context, oneStudy: true);
+            if (inputs is null)
             {
                 return LogDirArguments.BadInput;
             }
 
-            if (selection.Apply(parse, [dir], context, requireMetric: true) is not { } selected)
+            if (selection.Apply(parse, inputs, context, requireMetric: true) is not { } selected)
             {
                 return LogDirArguments.BadInput;
             }
@@ -38,7 +38,7 @@ internal static class BestCommand
                 .FirstOrDefault();
             if (best is null)
             {
-                context.Error.WriteLine($"hparams: no session in '{dir}' reports '{Sheet.Label(metric)}'.");
+                context.Error.WriteLine($"hparams: no session in '{inputs.Label(inputs.Dirs[0])}' reports '{Sheet.Label(metric)}'.");
                 return 1;
             }
 

@@ -20,13 +20,13 @@ internal static class CompareCommand
         selection.AddTo(command);
         command.SetAction(parse =>
         {
-            string[] dirs = parse.GetValue(logDirs) ?? [];
-            if (!LogDirArguments.Check(dirs, context.Error))
+            using StudyInputs? inputs = StudyInputs.Open(parse.GetValue(logDirs) ?? [], context);
+            if (inputs is null)
             {
                 return LogDirArguments.BadInput;
             }
 
-            if (selection.Apply(parse, dirs, context, requireMetric: false) is not { } selected)
+            if (selection.Apply(parse, inputs, context, requireMetric: false) is not { } selected)
             {
                 return LogDirArguments.BadInput;
             }

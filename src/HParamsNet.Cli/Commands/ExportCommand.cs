@@ -24,8 +24,8 @@ internal static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            string dir = parse.GetValue(logDir)!;
-            if (!LogDirArguments.Check([dir], context.Error))
+            using StudyInputs? inputs = StudyInputs.Open([parse.GetValue(logDir)!], context, oneStudy: true);
+            if (inputs is null)
             {
                 return LogDirArguments.BadInput;
             }
@@ -37,7 +37,7 @@ internal static class ExportCommand
                 return LogDirArguments.BadInput;
             }
 
-            ComparisonTable table = ComparisonTable.Load([dir], parse.GetValue(bySession), options: new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile });
+            ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(bySession), options: new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile }).Relabel(inputs.Label);
             var sheet = new Sheet(table, table.Rows, table.Metrics);
             if (path is null)
             {

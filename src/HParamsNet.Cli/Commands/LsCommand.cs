@@ -11,21 +11,21 @@ internal static class LsCommand
     public static Command Create(CliContext context)
     {
         Argument<string[]> logDirs = LogDirArguments.Many();
-        var command = new Command("ls", "List experiments and sessions: hparams and metrics declared, sessions and groups, statuses, time span.\n\nExample:\n  hparams ls logs/hparam_tuning logs/grid_search_cv")
+        var command = new Command("ls", "List experiments and sessions: hparams and metrics declared, sessions and groups, statuses, time span. A storage URL lists its studies.\n\nExamples:\n  hparams ls logs/hparam_tuning logs/grid_search_cv\n  hparams ls sqlite:///home/me/studies.db")
         {
             logDirs,
         };
         command.SetAction(parse =>
         {
-            string[] dirs = parse.GetValue(logDirs) ?? [];
-            if (!LogDirArguments.Check(dirs, context.Error))
+            using StudyInputs? inputs = StudyInputs.Open(parse.GetValue(logDirs) ?? [], context);
+            if (inputs is null)
             {
                 return LogDirArguments.BadInput;
             }
 
             IAnsiConsole console = Terminal.Over(context.Output);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("logdir", "runs", "experiment", "sessions", "groups", "statuses", "from", "to");
-            foreach (string dir in dirs)
+            foreach (string dir in inputs.Dirs)
             {
                 var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
                 var experiment = HParamsLogReader.ReadExperiment(dir, options);
@@ -33,7 +33,7 @@ internal static class LsCommand
                 string declared = experiment is null ? "(inferred)" : $"{experiment.HparamInfos.Count} hparams, {experiment.MetricInfos.Count} metrics";
                 string statuses = string.Join(", ", sessions.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
                 table.AddRow(
-                    new Text(dir),
+                    new Text(inputs.Label(dir)),
                     new Text(LogDirectory.FindRuns(dir).Count.ToString(CultureInfo.InvariantCulture)),
                     new Text(declared),
                     new Text(sessions.Count.ToString(CultureInfo.InvariantCulture)),

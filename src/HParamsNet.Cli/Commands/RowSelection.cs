@@ -30,7 +30,7 @@ internal sealed class RowSelection
     }
 
     /// <summary>Loads, filters and orders; null (with a message) when the input is wrong.</summary>
-    public (ComparisonTable Table, List<ComparisonRow> Rows, List<(string Group, string Tag)> Metrics, (string Group, string Tag)? Chosen, bool Minimize)? Apply(ParseResult parse, IReadOnlyList<string> logDirs, CliContext context, bool requireMetric)
+    public (ComparisonTable Table, List<ComparisonRow> Rows, List<(string Group, string Tag)> Metrics, (string Group, string Tag)? Chosen, bool Minimize)? Apply(ParseResult parse, StudyInputs inputs, CliContext context, bool requireMetric)
     {
         string? metricName = parse.GetValue(Metric);
         if (parse.GetValue(Minimize) && parse.GetValue(Maximize))
@@ -49,7 +49,7 @@ internal sealed class RowSelection
         Func<string, bool> direction = tag => metricName is not null && minimize is bool forced && MatchesTag(metricName, tag) ? forced : ComparisonTable.LowerIsBetter(tag);
         var problems = new List<EventFileProblem>();
         var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile, ProblemReported = problems.Add };
-        ComparisonTable table = ComparisonTable.Load(logDirs, parse.GetValue(BySession), direction, options);
+        ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(BySession), direction, options).Relabel(inputs.Label);
         foreach (EventFileProblem problem in problems.Where(p => p.IsCorruption))
         {
             context.Error.WriteLine($"hparams: warning: {problem.Message}");
@@ -63,7 +63,7 @@ internal sealed class RowSelection
             at = at >= 0 ? at : metrics.FindIndex(m => m.Tag == metricName);
             if (at < 0)
             {
-                context.Error.WriteLine($"hparams: no metric '{metricName}' in {string.Join(", ", logDirs)}; metrics: {string.Join(", ", metrics.Select(Sheet.Label))}.");
+                context.Error.WriteLine($"hparams: no metric '{metricName}' in {string.Join(", ", inputs.Dirs.Select(inputs.Label))}; metrics: {string.Join(", ", metrics.Select(Sheet.Label))}.");
                 return null;
             }
 

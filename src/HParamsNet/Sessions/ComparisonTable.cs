@@ -103,6 +103,14 @@ public sealed class ComparisonTable
         return new ComparisonTable(hparams, metrics, rows);
     }
 
+    /// <summary>The same table with each row's log directory shown as <paramref name="label"/> says (a storage's study read through a scratch directory is shown by its URL).</summary>
+    /// <param name="label">The name to show for a log directory.</param>
+    public ComparisonTable Relabel(Func<string, string> label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return new ComparisonTable(HParamNames, Metrics, [.. Rows.Select(r => r with { LogDir = label(r.LogDir) })]);
+    }
+
     private static MetricSummary? Summarize(List<SessionRecord> sessions, string group, string tag, bool minimize)
     {
         var series = sessions.Select(s => s.Scalars.TryGetValue((group, tag), out IReadOnlyList<ScalarPoint>? points) ? points : null)

@@ -34,6 +34,10 @@ public static class HParamsSummaries
         return Build(ExperimentTag, new HParamsPluginData { Experiment = experiment.ToProto(UnixTime.ToSeconds(timeCreated)) });
     }
 
+    /// <summary>The experiment summary of an experiment as recorded (a study storage keeps it so), written as it is.</summary>
+    /// <param name="experiment">The recorded experiment.</param>
+    internal static Summary Experiment(Experiment experiment) => Build(ExperimentTag, new HParamsPluginData { Experiment = experiment.Clone() });
+
     /// <summary>A session's start summary.</summary>
     /// <param name="hparams">The session's values by hparam name.</param>
     /// <param name="groupName">The session group; <see langword="null"/> derives it from the values as TensorBoard's Python writer does (<see cref="SessionGroupName"/>).</param>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,7 +41,7 @@ public sealed class Study : IAsyncDisposable
     {
         _options = options;
         _logDir = Path.GetFullPath(options.LogDir);
-        _groupId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Name)))[..8];
+        _groupId = TrialNames.StudyId(options.Name);
         _logger = options.Logger ?? NullLogger.Instance;
         _time = options.TimeProvider ?? TimeProvider.System;
         StudyDefinition definition = options.Definition;

@@ -17,6 +17,10 @@ internal static partial class TrialNames
     /// </summary>
     public static string Group(int number, string? studyId) => studyId is null ? Trial(number) : $"{Trial(number)}@{studyId}";
 
+    /// <summary>The id of a shared study's session groups: from its name, so every worker (and a rebuild from the storage) writes the same groups without agreeing on anything else.</summary>
+    public static string StudyId(string studyName) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(studyName)))[..8];
+
     public static string Session(int number, int? fold) =>
         fold is int f ? string.Create(CultureInfo.InvariantCulture, $"{Trial(number)}/fold-{f:D2}") : Trial(number);
 

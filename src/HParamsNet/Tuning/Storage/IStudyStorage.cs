@@ -20,6 +20,10 @@ public interface IStudyStorage : IAsyncDisposable
     /// <exception cref="InvalidOperationException">A study of that name exists with another definition; the message names the first difference.</exception>
     ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default);
 
+    /// <summary>Every study in the storage, by name.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Creates the study's next trial, Running, with a heartbeat now, and returns its number.</summary>
     /// <param name="study">The study's name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

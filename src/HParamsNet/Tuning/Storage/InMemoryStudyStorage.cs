@@ -26,7 +26,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             if (!_studies.TryGetValue(definition.Name, out StudyState? study))
             {
-                _studies.Add(definition.Name, new StudyState(definition));
+                _studies.Add(definition.Name, new StudyState(definition, _time.GetUtcNow()));
             }
             else if (definition.DifferenceFrom(study.Definition) is string difference)
             {
@@ -35,6 +35,18 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<StudySummary>>([.. _studies.Values
+                .OrderBy(s => s.Definition.Name, StringComparer.Ordinal)
+                .Select(s => new StudySummary(s.Definition.Name, s.Definition.Experiment.ToProto(UnixTime.ToSeconds(s.Created)), s.Definition.Objective, s.Created))]);
+        }
     }
 
     /// <inheritdoc/>
@@ -246,9 +258,11 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             : throw new InvalidOperationException($"Cannot {what}: trial {number} of study '{study.Definition.Name}' is finished ({trial.Outcome.State}).");
     }
 
-    private sealed class StudyState(StudyDefinition definition)
+    private sealed class StudyState(StudyDefinition definition, DateTimeOffset created)
     {
         public StudyDefinition Definition { get; } = definition;
+
+        public DateTimeOffset Created { get; } = created;
 
         public List<TrialRecord> Trials { get; } = [];
 

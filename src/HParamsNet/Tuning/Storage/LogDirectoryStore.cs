@@ -111,10 +111,14 @@ internal sealed class LogDirectoryStore : IDisposable
     /// Writes a study's root run at once or not at all (staged, then renamed): the experiment and
     /// the text that names the study id its session groups carry (<see cref="TrialNames.Group"/>).
     /// </summary>
-    internal static void PublishExperiment(string logDir, HParamsExperiment experiment, string studyId, EventFileWriterOptions? writerOptions)
+    internal static void PublishExperiment(string logDir, HParamsExperiment experiment, string studyId, EventFileWriterOptions? writerOptions) =>
+        PublishExperiment(logDir, HParamsSummaries.Experiment(experiment, (writerOptions?.TimeProvider ?? TimeProvider.System).GetUtcNow()), studyId, writerOptions);
+
+    /// <inheritdoc cref="PublishExperiment(string, HParamsExperiment, string, EventFileWriterOptions?)"/>
+    internal static void PublishExperiment(string logDir, Protos.Summary experiment, string studyId, EventFileWriterOptions? writerOptions)
     {
         using SummaryWriter root = SummaryWriter.CreateStaged(logDir, writerOptions);
-        root.HParamsConfig(experiment);
+        root.WriteSummary(experiment, 0);
         root.WriteSummary(TextSummaries.Text(StudyTextTag, $"{StudyTextPrefix}{studyId}: session groups are named trial-NNNN@{studyId}, so that studies below one TensorBoard log directory never share a group."), 0);
         root.Publish();
     }

@@ -67,17 +67,28 @@ internal sealed class TrialSession : IDisposable
 
     /// <summary>Ends a session whose objective returned <paramref name="value"/>: SUCCESS.</summary>
     /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
-    public void EndComplete(Metric metric, double value) =>
-        End(SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {value}"));
+    public void EndComplete(Metric metric, double value) => End(SessionStatus.Success, CompleteText(metric, value));
 
     /// <summary>Ends a session a pruner stopped after its last report: UNKNOWN, "pruned at step N" (what resume reads as pruned).</summary>
     /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
-    public void EndPruned(IReadOnlyList<KeyValuePair<long, double>> intermediate) =>
-        End(SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {(intermediate.Count > 0 ? intermediate[^1].Key : 0)}"));
+    public void EndPruned(IReadOnlyList<KeyValuePair<long, double>> intermediate) => End(SessionStatus.Unknown, PrunedText(intermediate));
 
     /// <summary>Ends a failed session: FAILURE, "failed: why" (what resume reads as the error).</summary>
     /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
     public void EndFailed(string error) => End(SessionStatus.Failure, FailedText(error));
+
+    /// <summary>How a finished trial's session ends: its status, and the words of the Text dashboard (what resume reads back).</summary>
+    public static (SessionStatus Status, string Text) EndOf(FrozenTrial trial, Metric objective) => trial.State switch
+    {
+        TrialState.Complete => (SessionStatus.Success, CompleteText(objective, trial.Value)),
+        TrialState.Pruned => (SessionStatus.Unknown, PrunedText(trial.IntermediateValues)),
+        _ => (SessionStatus.Failure, FailedText(trial.Error ?? "unknown error")),
+    };
+
+    private static string CompleteText(Metric metric, double value) => string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {value}");
+
+    private static string PrunedText(IReadOnlyList<KeyValuePair<long, double>> intermediate) =>
+        string.Create(CultureInfo.InvariantCulture, $"pruned at step {(intermediate.Count > 0 ? intermediate[^1].Key : 0)}");
 
     private static string FailedText(string error) => $"failed: {error}";
 
@@ -131,13 +142,16 @@ internal sealed class TrialSession : IDisposable
     /// record and the file's), from what the storage holds; nothing when the run has no session or
     /// already an end. Whether it wrote one.
     /// </summary>
-    public static bool EndFinished(string logDir, FrozenTrial trial, Metric objective, EventFileWriterOptions? options) => trial.State switch
+    public static bool EndFinished(string logDir, FrozenTrial trial, Metric objective, EventFileWriterOptions? options)
     {
-        TrialState.Complete => EndAfterwards(logDir, trial.Name, SessionStatus.Success, string.Create(CultureInfo.InvariantCulture, $"complete: {objective.Tag} = {trial.Value}"), (objective, trial.Value), options),
-        TrialState.Pruned => EndAfterwards(logDir, trial.Name, SessionStatus.Unknown, string.Create(CultureInfo.InvariantCulture, $"pruned at step {(trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0)}"), null, options),
-        TrialState.Failed => EndAfterwards(logDir, trial.Name, SessionStatus.Failure, FailedText(trial.Error ?? "unknown error"), null, options),
-        _ => false,
-    };
+        if (!trial.IsFinished)
+        {
+            return false;
+        }
+
+        (SessionStatus status, string text) = EndOf(trial, objective);
+        return EndAfterwards(logDir, trial.Name, status, text, trial.State == TrialState.Complete ? (objective, trial.Value) : null, options);
+    }
 
     private static bool EndAfterwards(string logDir, string runName, SessionStatus status, string statusText, (Metric Metric, double Value)? final, EventFileWriterOptions? options)
     {

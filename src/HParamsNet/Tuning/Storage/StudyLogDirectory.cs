@@ -1,0 +1,79 @@
+namespace HParamsNet;
+
+/// <summary>
+/// Writes a study's TensorBoard log directory from its storage alone: the experiment, and a
+/// session per trial with its configuration, its intermediate values, its final value and how it
+/// ended, at the times the storage recorded. For a study whose workers wrote their sessions on
+/// machines without a shared file system, a log directory lost or never written, or a look at a
+/// study in another place. The groups are the ones the workers write (<c>trial-NNNN@id</c>).
+/// </summary>
+public static class StudyLogDirectory
+{
+    /// <summary>Writes the log directory of <paramref name="study"/> into <paramref name="logDir"/>, which must be new or empty.</summary>
+    /// <param name="storage">Where the study is.</param>
+    /// <param name="study">The study's name.</param>
+    /// <param name="logDir">A new or empty directory.</param>
+    /// <param name="options">Options of the event files.</param>
+    /// <param name="cancellationToken">Cancels the work (what is written stays).</param>
+    /// <returns>How many trials were written.</returns>
+    /// <exception cref="InvalidOperationException">The storage has no study of that name; the message lists those it has.</exception>
+    /// <exception cref="IOException">The directory holds files already (nothing is overwritten), or cannot be written.</exception>
+    public static async Task<int> WriteAsync(IStudyStorage storage, string study, string logDir, EventFileWriterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentException.ThrowIfNullOrEmpty(study);
+        ArgumentException.ThrowIfNullOrEmpty(logDir);
+        IReadOnlyList<StudySummary> studies = await storage.GetStudiesAsync(cancellationToken).ConfigureAwait(false);
+        StudySummary summary = studies.FirstOrDefault(s => s.Name == study)
+            ?? throw new InvalidOperationException($"The storage has no study '{study}'; it has {(studies.Count == 0 ? "none" : string.Join(", ", studies.Select(s => $"'{s.Name}'")))}.");
+        string full = Path.GetFullPath(logDir);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            throw new IOException($"'{full}' is not empty; give a new directory for study '{study}'. Nothing was written.");
+        }
+
+        Directory.CreateDirectory(full);
+        Protos.HParams.Experiment experiment = summary.Experiment.Clone();
+        experiment.TimeCreatedSecs = UnixTime.ToSeconds(summary.Created);
+        string studyId = TrialNames.StudyId(study);
+        LogDirectoryStore.PublishExperiment(full, HParamsSummaries.Experiment(experiment), studyId, options);
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(study, cancellationToken).ConfigureAwait(false);
+        foreach (FrozenTrial trial in trials.Where(t => t.HParams.Count > 0))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            WriteSession(full, trial, summary.Objective.Metric, studyId, options);
+        }
+
+        return trials.Count(t => t.HParams.Count > 0);
+    }
+
+    // One trial's session: start, intermediate values and final value of the objective, and (when finished) its end.
+    private static void WriteSession(string logDir, FrozenTrial trial, Metric objective, string studyId, EventFileWriterOptions? options)
+    {
+        string run = Path.Combine(logDir, trial.Name);
+        using (SummaryWriter values = SummaryWriter.Create(objective.Group.Length == 0 ? run : Path.Combine(run, objective.Group), options))
+        {
+            foreach ((long step, double value) in trial.IntermediateValues)
+            {
+                values.Scalar(objective.Tag, value, step, trial.Started);
+            }
+
+            if (trial.State == TrialState.Complete)
+            {
+                long last = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
+                values.Scalar(objective.Tag, trial.Value, last + 1, trial.Ended);
+            }
+        }
+
+        using SummaryWriter writer = SummaryWriter.Create(run, options);
+        writer.HParams(trial.HParams, TrialNames.Group(trial.Number, studyId), trial.Started);
+        if (!trial.IsFinished)
+        {
+            return; // still running in the storage: TensorBoard shows it running
+        }
+
+        (SessionStatus status, string text) = TrialSession.EndOf(trial, objective);
+        writer.WriteSummary(TextSummaries.Text(TrialSession.StatusTextTag, text), 0);
+        writer.SessionEnd(status, trial.Ended);
+    }
+}
