@@ -156,13 +156,30 @@ public sealed class Study : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="false"/> when another worker had already failed the trial as lost (its result is then not recorded).</returns>
     public Task<bool> TellAsync(Trial trial, double value, CancellationToken cancellationToken = default) =>
-        double.IsFinite(value)
-            ? FinishAsync(trial, TrialOutcome.Complete(value), session =>
+        TellAsync(trial, new TrialValues(value), cancellationToken);
+
+    /// <summary>Finishes a trial as complete with its objective value and other metrics' values (a non-finite objective: failed).</summary>
+    /// <param name="trial">A trial this object asked for.</param>
+    /// <param name="values">The objective's value, and final values of the study's other metrics.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="false"/> when another worker had already failed the trial as lost (its result is then not recorded).</returns>
+    public Task<bool> TellAsync(Trial trial, TrialValues values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        Metric metric = _options.Objective.Metric;
+        return double.IsFinite(values.Objective)
+            ? FinishAsync(trial, TrialOutcome.Complete(values.Objective), session =>
             {
-                trial.WriteFinal(_options.Objective.Metric, value);
-                session.EndComplete(_options.Objective.Metric, value);
+                trial.WriteFinal(metric, values.Objective);
+                foreach ((Metric other, double value) in values.Others)
+                {
+                    trial.WriteFinal(other, value);
+                }
+
+                session.EndComplete(metric, values.Objective);
             }, cancellationToken)
-            : TellFailedAsync(trial, new NonFiniteObjectiveException(_options.Objective.Metric, value).Message, cancellationToken);
+            : TellFailedAsync(trial, new NonFiniteObjectiveException(metric, values.Objective).Message, cancellationToken);
+    }
 
     /// <summary>Finishes a trial as stopped early by the pruner.</summary>
     /// <param name="trial">A trial this object asked for.</param>
@@ -179,6 +196,9 @@ public sealed class Study : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<bool> TellFailedAsync(Trial trial, string error, CancellationToken cancellationToken = default) =>
         FinishAsync(trial, TrialOutcome.Failed(error), session => session.EndFailed(error), cancellationToken);
+
+    /// <summary>The finished trials (by number) and the running count, as this worker last read them: no storage call.</summary>
+    internal (IReadOnlyList<FrozenTrial> Finished, int Running) Snapshot() => (_trials.Finished(), _trials.Counts().Running);
 
     /// <summary>Every trial of the study (every worker's), by number.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -222,17 +242,28 @@ public sealed class Study : IAsyncDisposable
         }
     }
 
-    private bool Done() => _options.MaxCompleteTrials is int max && _trials.Counts().Complete >= max;
+    private bool Done()
+    {
+        StudyCounts counts = _trials.Counts();
+        return counts.Complete >= (_options.MaxCompleteTrials ?? int.MaxValue) || counts.Live >= (_options.MaxTrials ?? int.MaxValue);
+    }
 
     // Null while a new trial may start; otherwise how many running trials may still make room
     // (fail, or be lost and run again): 0 means the study is done. Either the study has its
     // complete trials, or the strategy's finite space is all taken.
     private int? RunningToWaitFor()
     {
-        (int complete, int running) = _trials.Counts();
-        if (_options.MaxCompleteTrials is int max && complete + running >= max)
+        StudyCounts counts = _trials.Counts();
+        int running = counts.Running;
+        if (_options.MaxCompleteTrials is int max && counts.Complete + running >= max)
         {
-            return complete >= max && running == 0 ? 0 : Math.Max(running, 1);
+            return counts.Complete >= max && running == 0 ? 0 : Math.Max(running, 1);
+        }
+
+        // Trials in any state count, except lost ones (their configuration runs again in their place).
+        if (_options.MaxTrials is int cap && counts.Live >= cap)
+        {
+            return running;
         }
 
         if (_options.Strategy.Capacity(_options.Space) is not long capacity)

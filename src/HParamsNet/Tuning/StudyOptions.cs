@@ -40,6 +40,13 @@ public sealed record StudyOptions
     /// <value>Default: no limit.</value>
     public int? MaxCompleteTrials { get; init; }
 
+    /// <summary>
+    /// Ask gives no more trials once the study has this many in any state (every worker's), except
+    /// trials lost with their worker, whose configurations run again in their place.
+    /// </summary>
+    /// <value>Default: no limit.</value>
+    public int? MaxTrials { get; init; }
+
     /// <summary>How often a running trial says it is alive; a trial silent for twice this long is failed by another worker ("worker lost") and its configuration runs again.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -61,6 +68,11 @@ public sealed record StudyOptions
         ArgumentNullException.ThrowIfNull(Strategy);
         ArgumentNullException.ThrowIfNull(Pruner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
+        if (MaxTrials is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTrials), MaxTrials, "MaxTrials must be at least 1.");
+        }
+
         if (MaxCompleteTrials is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxCompleteTrials), MaxCompleteTrials, "MaxCompleteTrials must be at least 1.");

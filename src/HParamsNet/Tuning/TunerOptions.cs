@@ -64,14 +64,45 @@ public sealed record TunerOptions
     /// <summary>Log directories of earlier studies (ours or TensorFlow's) whose sessions the strategy sees as prior trials.</summary>
     public IReadOnlyList<string> WarmStartLogDirs { get; init; } = [];
 
+    /// <summary>
+    /// Where the study's trials live when other workers (processes, machines) share it: then the
+    /// tuner joins <see cref="StudyName"/> in this storage (created by the first worker), its trials
+    /// are proposed from every worker's, and <see cref="LogDir"/> is where this worker writes its
+    /// sessions (one directory shared by all workers, or one per machine). <see langword="null"/>:
+    /// the log directory alone is the study's record (one process; resume from the files).
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public IStudyStorage? Storage { get; init; }
+
+    /// <summary>The study's name in <see cref="Storage"/>; needed with it.</summary>
+    public string? StudyName { get; init; }
+
     /// <summary>Trial started and finished with hparams, value and ETA.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>The clock of trial times, timeouts and event files; <see cref="EventFileWriterOptions.TimeProvider"/> of <see cref="WriterOptions"/>, else the system clock, when <see langword="null"/>.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>Called after each trial (and at the start) with the study's progress.</summary>
     public IProgress<TunerProgress>? Progress { get; init; }
 
-    /// <summary>Options of the event files written; the clock comes from here too.</summary>
+    /// <summary>Options of the event files written.</summary>
     public EventFileWriterOptions? WriterOptions { get; init; }
+
+    /// <summary>The clock everything of the study reads.</summary>
+    internal TimeProvider Clock => TimeProvider ?? WriterOptions?.TimeProvider ?? TimeProvider.System;
+
+    /// <summary>The event files' options, with <see cref="Clock"/>.</summary>
+    internal EventFileWriterOptions? EventFiles => TimeProvider is null
+        ? WriterOptions
+        : new EventFileWriterOptions
+        {
+            FlushInterval = WriterOptions?.FlushInterval ?? EventFileWriterOptions.Default.FlushInterval,
+            BufferSize = WriterOptions?.BufferSize ?? EventFileWriterOptions.Default.BufferSize,
+            FileNameSuffix = WriterOptions?.FileNameSuffix ?? EventFileWriterOptions.Default.FileNameSuffix,
+            WriterName = WriterOptions?.WriterName ?? EventFileWriterOptions.Default.WriterName,
+            TimeProvider = TimeProvider,
+        };
 
     internal void Validate()
     {
@@ -94,6 +125,25 @@ public sealed record TunerOptions
         if (MaxTrials is null && Timeout is null && Strategy.Capacity(Space) is null)
         {
             throw new ArgumentException($"{Strategy.GetType().Name} can propose without end: set MaxTrials or Timeout.", nameof(MaxTrials));
+        }
+
+        if (Storage is not null)
+        {
+            if (string.IsNullOrWhiteSpace(StudyName))
+            {
+                throw new ArgumentException("A shared Storage needs the StudyName every worker joins.", nameof(StudyName));
+            }
+
+            // Folds of a trial, and prior trials, are the log directory's record for now.
+            if (CrossValidation is not null || WarmStartLogDirs.Count > 0)
+            {
+                throw new ArgumentException($"{(CrossValidation is not null ? "CrossValidation" : "WarmStartLogDirs")} is not supported with a shared Storage yet; run it without Storage (the log directory is then the study's record).", nameof(Storage));
+            }
+        }
+
+        if (TimeProvider is not null && WriterOptions is not null && WriterOptions.TimeProvider != TimeProvider && WriterOptions.TimeProvider != TimeProvider.System)
+        {
+            throw new ArgumentException("TimeProvider and WriterOptions.TimeProvider are two different clocks; set the clock once, in TimeProvider, and leave WriterOptions.TimeProvider at its default.", nameof(TimeProvider));
         }
 
         if (Metrics.Any(m => m == Objective.Metric))

@@ -125,12 +125,12 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         }
     }
 
-    /// <summary>How many trials are complete, and how many are running (every worker's).</summary>
-    public (int Complete, int Running) Counts()
+    /// <summary>How many trials are complete, running, and not lost (every worker's).</summary>
+    public StudyCounts Counts()
     {
         lock (_lock)
         {
-            return (_complete, _unfinished.Count);
+            return new StudyCounts(_complete, _unfinished.Count, _finished.Count + _unfinished.Count - _lost.Count);
         }
     }
 
@@ -210,3 +210,9 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         return true;
     }
 }
+
+/// <summary>What a worker's copy counts.</summary>
+/// <param name="Complete">Complete trials.</param>
+/// <param name="Running">Running trials, every worker's.</param>
+/// <param name="Live">Trials in any state but lost with their worker (a lost trial's configuration runs again in its place).</param>
+internal readonly record struct StudyCounts(int Complete, int Running, int Live);

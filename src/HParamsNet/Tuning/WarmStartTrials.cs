@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+
+namespace HParamsNet;
+
+/// <summary>
+/// Sessions of earlier studies' log directories (ours or TensorFlow's) read as prior trials the
+/// strategy sees: a group whose hparams fit this space is one trial, complete when every session
+/// reported the objective and none failed; the others are skipped and counted.
+/// </summary>
+internal static class WarmStartTrials
+{
+    public static List<FrozenTrial> Read(TunerOptions options, HParamsExperiment experiment, ILogger logger)
+    {
+        var prior = new List<FrozenTrial>();
+        Metric metric = options.Objective.Metric;
+        foreach (string logDir in options.WarmStartLogDirs)
+        {
+            int skipped = 0;
+            int before = prior.Count;
+            foreach (IGrouping<string, SessionRecord> group in HParamsLogReader.ReadSessions(logDir).GroupBy(s => s.GroupName))
+            {
+                SessionRecord first = group.First();
+                try
+                {
+                    experiment.Resolve(first.HParams.Where(p => options.Space.Any(h => h.Name == p.Key)).ToDictionary());
+                }
+                catch (ArgumentException)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                if (options.Space.Any(h => !first.HParams.ContainsKey(h.Name)))
+                {
+                    skipped++;
+                    continue;
+                }
+
+                var values = group.Select(s => s.Last(metric.Group, metric.Tag)?.Value).ToList();
+                bool complete = values.All(v => v is not null) && group.All(s => s.Status is SessionStatus.Success or SessionStatus.Unknown);
+                prior.Add(new FrozenTrial(
+                    0,
+                    group.Key,
+                    first.HParams.Where(p => options.Space.Any(h => h.Name == p.Key)).ToDictionary(),
+                    complete ? TrialState.Complete : TrialState.Failed,
+                    complete ? values.Average(v => v!.Value) : double.NaN,
+                    [],
+                    [],
+                    UnixTime.FromSecondsOrEpoch(first.StartTime),
+                    UnixTime.FromSecondsOrEpoch(group.Max(s => s.EndTime)),
+                    null));
+            }
+
+            TunerLog.WarmStart(logger, prior.Count - before, logDir, skipped);
+        }
+
+        return prior;
+    }
+}
