@@ -60,6 +60,11 @@ public sealed class Study : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.Storage is LogDirectoryStudyStorage files && !string.Equals(files.LogDir, Path.GetFullPath(options.LogDir), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The study's LogDir '{Path.GetFullPath(options.LogDir)}' is not its log-directory storage's '{files.LogDir}'; the sessions are the storage's record, so give both the same directory.", nameof(options));
+        }
+
         var study = new Study(options);
         await options.Storage.CreateOrLoadStudyAsync(study._definition, cancellationToken).ConfigureAwait(false);
         await study.EnsureExperimentAsync(cancellationToken).ConfigureAwait(false);
@@ -335,7 +340,7 @@ public sealed class Study : IAsyncDisposable
     // session running for ever.
     private async Task RepairSessionsAsync(CancellationToken cancellationToken)
     {
-        using LogDirectoryLock held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using IDisposable? held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
         foreach (FrozenTrial trial in _trials.Finished())
         {
             if (TrialSession.EndFinished(_logDir, trial, _options.Objective.Metric, _options.WriterOptions))
@@ -348,7 +353,7 @@ public sealed class Study : IAsyncDisposable
     // The experiment is written once, by the first worker, under the log directory's lock.
     private async Task EnsureExperimentAsync(CancellationToken cancellationToken)
     {
-        using LogDirectoryLock held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using IDisposable? held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
         Protos.HParams.Experiment? recorded = LogDirectory.FindRuns(_logDir).Count == 0 ? null : HParamsLogReader.ReadExperiment(_logDir);
         if (recorded is null)
         {
@@ -361,8 +366,14 @@ public sealed class Study : IAsyncDisposable
     }
 
     // Another worker creating the experiment holds the lock for milliseconds; a running single-process study holds it for good.
-    private async Task<LogDirectoryLock> AcquireAsync(CancellationToken cancellationToken)
+    // A log-directory storage holds it already, for this process (null: nothing more to take).
+    private async Task<IDisposable?> AcquireAsync(CancellationToken cancellationToken)
     {
+        if (_options.Storage is LogDirectoryStudyStorage)
+        {
+            return null;
+        }
+
         for (int attempt = 0; ; attempt++)
         {
             try

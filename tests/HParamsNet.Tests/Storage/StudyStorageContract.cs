@@ -19,6 +19,9 @@ public abstract class StudyStorageContract
     /// <summary>A new, empty storage.</summary>
     protected abstract ValueTask<IStudyStorage> CreateStorageAsync();
 
+    /// <summary>Whether the storage holds several studies (a log directory holds one: TensorBoard shows one experiment per directory).</summary>
+    protected virtual bool HoldsManyStudies => true;
+
     private async Task<IStudyStorage> StudyAsync(StudyDefinition? definition = null)
     {
         IStudyStorage storage = await CreateStorageAsync();
@@ -37,6 +40,12 @@ public abstract class StudyStorageContract
         var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await storage.CreateOrLoadStudyAsync(Definition("study", Units)))!;
 
         Assert.That(error.Message, Does.Contain("'study'").And.Contain("hparam 'rate' is in the recorded study but not in this one"));
+        if (!HoldsManyStudies)
+        {
+            Assert.That(async () => await storage.CreateOrLoadStudyAsync(Definition("other", Units)), Throws.InvalidOperationException.With.Message.Contains("holds study 'study'").And.Message.Contains("Give study 'other' a directory of its own"));
+            return;
+        }
+
         await storage.CreateOrLoadStudyAsync(Definition("other", Units));
         Assert.That(await storage.GetTrialsAsync("other"), Is.Empty, "studies are apart");
     }

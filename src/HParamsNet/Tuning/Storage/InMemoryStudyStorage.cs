@@ -237,6 +237,44 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Puts back a trial read from another record (a log directory), under its own number; numbers
+    /// missing before it (a run deleted by hand) come back as failed trials without a configuration.
+    /// </summary>
+    internal void Restore(string study, FrozenTrial trial)
+    {
+        lock (_lock)
+        {
+            StudyState state = Study(study);
+            if (trial.Number <= state.Trials.Count)
+            {
+                throw new InvalidOperationException($"Study '{study}' already has trial {trial.Number}.");
+            }
+
+            while (state.Trials.Count + 1 < trial.Number)
+            {
+                var missing = new TrialRecord(state.Trials.Count + 1, trial.Started) { Version = ++state.Version };
+                state.Trials.Add(missing);
+                state.Finish(missing, TrialOutcome.Failed("not in the log directory (its run was removed)"), trial.Started);
+            }
+
+            var record = new TrialRecord(trial.Number, trial.Started) { Version = ++state.Version };
+            if (trial.HParams.Count > 0)
+            {
+                record.HParams = state.Definition.NormalizeHParams(trial.HParams);
+                record.Key = HParamsJson.Write(record.HParams);
+                state.Taken.Add(record.Key);
+            }
+
+            record.Intermediate.AddRange(trial.IntermediateValues);
+            state.Trials.Add(record);
+            if (trial.IsFinished)
+            {
+                state.Finish(record, new TrialOutcome(trial.State, trial.Value, trial.FoldValues, trial.Error), trial.Ended ?? trial.Started);
+            }
+        }
+    }
+
     private StudyState Study(string study)
     {
         ArgumentException.ThrowIfNullOrEmpty(study);

@@ -54,9 +54,10 @@ internal sealed class LogDirectoryStore : IDisposable
     /// <param name="experiment">The study's hparams and metrics.</param>
     /// <param name="objective">The objective, to read trials' values.</param>
     /// <param name="folds">Folds per trial (null without cross-validation).</param>
+    /// <param name="studyId">The id of a new study's session groups; random when <see langword="null"/> (a shared study's comes from its name).</param>
     /// <exception cref="InvalidOperationException">Another process holds the directory, or it holds another study, or runs that are not a study; the message names the difference.</exception>
     /// <exception cref="IOException">The directory cannot be created or written; the message says why.</exception>
-    public StoredStudy Open(HParamsExperiment experiment, Objective objective, int? folds)
+    public StoredStudy Open(HParamsExperiment experiment, Objective objective, int? folds, string? studyId = null)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(objective);
@@ -65,7 +66,7 @@ internal sealed class LogDirectoryStore : IDisposable
         IReadOnlyList<RunDirectory> runs = LogDirectory.FindRuns(LogDir);
         if (runs.Count == 0)
         {
-            return Create(experiment, movedAside: []);
+            return Create(experiment, movedAside: [], studyId);
         }
 
         Experiment? recorded = HParamsLogReader.ReadExperiment(LogDir);
@@ -75,7 +76,7 @@ internal sealed class LogDirectoryStore : IDisposable
             // leaves event files that hold nothing but their header: finish that creation.
             if (runs.All(r => r.Name == ".") && !RootHasSummaries())
             {
-                return Create(experiment, movedAside: [MoveRootFilesAside()]);
+                return Create(experiment, movedAside: [MoveRootFilesAside()], studyId);
             }
 
             throw new InvalidOperationException($"'{LogDir}' already holds TensorBoard runs (e.g. '{runs[0].Name}') but no hparams config, so it is not a study of this tuner. Choose a new or empty log directory; nothing in it was changed.");
@@ -100,9 +101,9 @@ internal sealed class LogDirectoryStore : IDisposable
 
     // The experiment appears at once or not at all: written under a name TensorBoard ignores, on
     // disk, then renamed. A study killed during its creation is created again on the next run.
-    private StoredStudy Create(HParamsExperiment experiment, IReadOnlyList<string> movedAside)
+    private StoredStudy Create(HParamsExperiment experiment, IReadOnlyList<string> movedAside, string? studyId)
     {
-        _studyId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(StudyIdLength / 2));
+        _studyId = studyId ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(StudyIdLength / 2));
         PublishExperiment(LogDir, experiment, _studyId, _writerOptions);
         return new StoredStudy([], []) { MovedAside = movedAside };
     }
