@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -34,6 +35,9 @@ public sealed class Study : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<int, AskedTrial> _asked = [];
     private readonly StudyTrialsCopy _trials;
+
+    // This worker's random streams beside other workers: far from the attempts (1, 2, ...) that re-ask a strategy.
+    private readonly int _stream = Random.Shared.Next(1_000, int.MaxValue / 2);
     private readonly StudyDefinition _definition;
     private long _lastSweep = long.MinValue;
 
@@ -122,7 +126,11 @@ public sealed class Study : IAsyncDisposable
         {
             finished = _trials.Finished();
             int expected = _trials.NextNumber;
-            hparams ??= Propose(expected, finished, _trials.RunningConfigurations(except: 0));
+            // Alone, trial n draws from (seed, n): a study reproduces. Beside other workers, which
+            // guess the same next number from the same copy of the study, each draws from a stream
+            // of its own, so that they do not propose the same configuration (and race for it).
+            int stream = _trials.OthersRunning() ? _stream + attempt : 0;
+            hparams ??= Propose(expected, stream, finished, _trials.RunningConfigurations(except: 0));
             if (hparams is null)
             {
                 return null; // the strategy has nothing left: no trial is created for nothing
@@ -282,9 +290,9 @@ public sealed class Study : IAsyncDisposable
         return taken >= capacity ? running : null;
     }
 
-    private IReadOnlyDictionary<HParam, object>? Propose(int number, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)
+    private IReadOnlyDictionary<HParam, object>? Propose(int number, int stream, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)
     {
-        var context = new StrategyContext(_options.Space, _options.Objective, number, finished, running, TrialRandom.For(_options.Seed, number))
+        var context = new StrategyContext(_options.Space, _options.Objective, number, finished, running, TrialRandom.For(_options.Seed, number, stream))
         {
             TakenLookup = candidate => _trials.IsTaken(HParamsJson.Write(_definition.NormalizeHParams(candidate.ToDictionary(p => p.Key.Name, p => p.Value)))),
         };
@@ -340,14 +348,26 @@ public sealed class Study : IAsyncDisposable
     // session running for ever.
     private async Task RepairSessionsAsync(CancellationToken cancellationToken)
     {
+        // Once per log directory and version of the study: the first worker to end does it, the
+        // others find it done (workers on one machine share the directory; machines may not).
+        string done = $"sessions-ended:{Environment.MachineName}:{_logDir}";
         using IDisposable? held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
-        foreach (FrozenTrial trial in _trials.Finished())
+        IReadOnlyDictionary<string, string> attributes = await _options.Storage.GetStudyAttributesAsync(Name, cancellationToken).ConfigureAwait(false);
+        long version = _trials.Version;
+        if (attributes.TryGetValue(done, out string? at) && long.TryParse(at, CultureInfo.InvariantCulture, out long repaired) && repaired >= version)
+        {
+            return;
+        }
+
+        foreach (FrozenTrial trial in _trials.Finished().Where(t => !_trials.IsMine(t.Number)))
         {
             if (TrialSession.EndFinished(_logDir, trial, _options.Objective.Metric, _options.WriterOptions))
             {
                 StudyLog.SessionEndRepaired(_logger, trial.Number, Name, trial.State);
             }
         }
+
+        await _options.Storage.SetStudyAttributeAsync(Name, done, version.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
     }
 
     // The experiment is written once, by the first worker, under the log directory's lock.

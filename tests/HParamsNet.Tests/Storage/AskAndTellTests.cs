@@ -109,4 +109,37 @@ public class AskAndTellTests
         Assert.That(session.Texts["tuner/status"], Does.StartWith("failed: worker lost"));
         Assert.That(again.HParams.ToDictionary(p => p.Key.Name, p => p.Value), Is.EquivalentTo(abandoned.HParams.ToDictionary(p => p.Key.Name, p => p.Value)), "the lost configuration runs again");
     }
+
+    [Test]
+    public async Task Alone_a_worker_reproduces_its_proposals_and_beside_others_it_draws_its_own()
+    {
+        // Regression: workers guessing the same next number drew the same configuration from
+        // (seed, number) and raced for it; one lost 21 times in a row and gave up.
+        using var dir = new TempDirectory();
+        var space = new HParam("rate", new RealInterval(1e-4, 1e-1) { Log = true });
+        StudyOptions Options(IStudyStorage storage, string logDir) => new()
+        {
+            Storage = storage,
+            Name = "random",
+            Space = [space],
+            Objective = new Objective(Accuracy, StudyDirection.Maximize),
+            LogDir = logDir,
+            Strategy = new RandomSearch(),
+        };
+        await using var alone = new InMemoryStudyStorage();
+        await using Study single = await Study.CreateOrLoadAsync(Options(alone, dir.Combine("alone")));
+        Trial first = (await single.AskAsync())!;
+        await single.TellAsync(first, 0.5);
+        Trial second = (await single.AskAsync())!;
+
+        await using var shared = new InMemoryStudyStorage();
+        await using Study workerA = await Study.CreateOrLoadAsync(Options(shared, dir.Combine("shared")));
+        await using Study workerB = await Study.CreateOrLoadAsync(Options(shared, dir.Combine("shared")));
+        Trial fromA = (await workerA.AskAsync())!;
+        Trial fromB = (await workerB.AskAsync())!; // A's trial runs: B is not alone
+
+        Assert.That(fromA.Get<double>(space), Is.EqualTo(first.Get<double>(space)), "a worker alone draws trial 1 from (seed, 1), as any run of the study");
+        Assert.That((fromB.Number, fromB.Get<double>(space)), Is.Not.EqualTo((second.Number, second.Get<double>(space))), "beside another worker it draws from its own stream");
+        Assert.That(fromB.Number, Is.EqualTo(2));
+    }
 }

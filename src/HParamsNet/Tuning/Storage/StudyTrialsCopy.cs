@@ -19,6 +19,7 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     private readonly Dictionary<string, int> _live = new(StringComparer.Ordinal);
     private readonly HashSet<int> _counted = [];
     private readonly SortedDictionary<int, FrozenTrial> _lost = [];
+    private readonly HashSet<int> _mine = [];
     private readonly List<FrozenTrial> _finished = [];
     private readonly SortedDictionary<int, FrozenTrial> _unfinished = [];
     private long _version;
@@ -71,7 +72,26 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     {
         lock (_lock)
         {
+            _mine.Add(trial.Number);
             Merge(trial);
+        }
+    }
+
+    /// <summary>Whether this worker created the trial (and so wrote its session, end included, being alive).</summary>
+    public bool IsMine(int number)
+    {
+        lock (_lock)
+        {
+            return _mine.Contains(number);
+        }
+    }
+
+    /// <summary>Whether a trial this worker did not create is running: another worker is at work on the study.</summary>
+    public bool OthersRunning()
+    {
+        lock (_lock)
+        {
+            return _unfinished.Keys.Any(number => !_mine.Contains(number));
         }
     }
 
