@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using HParamsNet.Storage;
 
 namespace HParamsNet.Bench;
 
@@ -28,17 +27,7 @@ internal static class AskTellLatency
         Console.WriteLine();
         Console.WriteLine("| store | ask + tell median (ms) | p95 (ms) | first ask of a new worker (ms) |");
         Console.WriteLine("|---|---:|---:|---:|");
-        var stores = new List<(string Name, Func<Task<IStudyStorage>> Open)>
-        {
-            ("in memory", () => Task.FromResult<IStudyStorage>(new InMemoryStudyStorage())),
-            ("SQLite", async () => await SqliteStudyStorage.OpenAsync(Path.Combine(dir, $"{Guid.NewGuid():N}.db"))),
-        };
-        if (postgres is not null)
-        {
-            stores.Add(("PostgreSQL", async () => await PostgresStudyStorage.OpenAsync(postgres, $"bench_{Guid.NewGuid():N}")));
-        }
-
-        foreach ((string name, Func<Task<IStudyStorage>> open) in stores)
+        foreach ((string name, Func<Task<IStudyStorage>> open) in StorageThroughput.Stores(dir, postgres))
         {
             await using IStudyStorage storage = await open();
             var options = new StudyOptions

@@ -26,17 +26,7 @@ internal static class StorageThroughput
         Console.WriteLine();
         Console.WriteLine("| store | trials/s (create + configuration + report + finish) | read 10,000 trials (ms, median of 5) |");
         Console.WriteLine("|---|---:|---:|");
-        var stores = new List<(string Name, Func<Task<IStudyStorage>> Open)>
-        {
-            ("in memory", () => Task.FromResult<IStudyStorage>(new InMemoryStudyStorage())),
-            ("SQLite", async () => await SqliteStudyStorage.OpenAsync(Path.Combine(dir, $"{Guid.NewGuid():N}.db"))),
-        };
-        if (postgres is not null)
-        {
-            stores.Add(("PostgreSQL", async () => await PostgresStudyStorage.OpenAsync(postgres, $"bench_{Guid.NewGuid():N}")));
-        }
-
-        foreach ((string name, Func<Task<IStudyStorage>> open) in stores)
+        foreach ((string name, Func<Task<IStudyStorage>> open) in Stores(dir, postgres))
         {
             await using IStudyStorage storage = await open();
             double perSecond = await ThroughputAsync(storage, workers, trials);
@@ -90,6 +80,22 @@ internal static class StorageThroughput
         }
 
         return times.Order().ElementAt(2);
+    }
+
+    /// <summary>Each store to measure, a new one per call: in memory, a SQLite file in <paramref name="dir"/>, and PostgreSQL when a URL is given (a schema of its own).</summary>
+    internal static List<(string Name, Func<Task<IStudyStorage>> Open)> Stores(string dir, string? postgres)
+    {
+        var stores = new List<(string Name, Func<Task<IStudyStorage>> Open)>
+        {
+            ("in memory", () => Task.FromResult<IStudyStorage>(new InMemoryStudyStorage())),
+            ("SQLite", async () => await SqliteStudyStorage.OpenAsync(Path.Combine(dir, $"{Guid.NewGuid():N}.db"))),
+        };
+        if (postgres is not null)
+        {
+            stores.Add(("PostgreSQL", async () => await PostgresStudyStorage.OpenAsync(postgres, $"bench_{Guid.NewGuid():N}")));
+        }
+
+        return stores;
     }
 
     internal static int Arg(string[] args, string name, int fallback) =>

@@ -141,17 +141,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created FROM studies ORDER BY name");
         await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var studies = new List<StudySummary>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            studies.Add(new StudySummary(
-                reader.GetString(0),
-                Experiment.Parser.ParseFrom((byte[])reader[1]),
-                new Objective(new Metric(reader.GetString(3), reader.GetString(2)), (StudyDirection)reader.GetInt32(4)),
-                reader.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        return studies;
+        return await TrialRows.ReadStudiesAsync(reader, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

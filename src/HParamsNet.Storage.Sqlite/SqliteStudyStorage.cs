@@ -134,17 +134,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created FROM studies ORDER BY name");
         await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var studies = new List<StudySummary>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            studies.Add(new StudySummary(
-                reader.GetString(0),
-                Experiment.Parser.ParseFrom((byte[])reader[1]),
-                new Objective(new Metric(reader.GetString(3), reader.GetString(2)), (StudyDirection)reader.GetInt32(4)),
-                new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero)));
-        }
-
-        return studies;
+        return await TrialRows.ReadStudiesAsync(reader, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

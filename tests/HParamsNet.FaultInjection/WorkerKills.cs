@@ -176,7 +176,7 @@ public static class WorkerKills
             };
             foreach (string arg in new[]
             {
-                Path.Combine(AppContext.BaseDirectory, "HParamsNet.TestStudy.dll"), "random-worker", options.StorageUrl, options.LogDir,
+                Path.Combine(AppContext.BaseDirectory, "HParamsNet.TestStudy.dll"), "worker", "random", options.StorageUrl, options.LogDir,
                 options.HeartbeatMilliseconds.ToString(CultureInfo.InvariantCulture), options.TrialMilliseconds.ToString(CultureInfo.InvariantCulture),
                 options.Trials.ToString(CultureInfo.InvariantCulture),
             })

@@ -26,55 +26,30 @@ if (args[0] == "sqlite-trials")
     return;
 }
 
-// HParamsNet.TestStudy ask-tell-worker DBFILE LOGDIR HEARTBEAT_MS TRIAL_MS: one worker of the
-// 12-configuration grid study "grid" on a SQLite storage; prints "asked N" when a trial starts.
-if (args[0] == "ask-tell-worker")
+// HParamsNet.TestStudy worker grid|random STORAGE_URL LOGDIR HEARTBEAT_MS TRIAL_MS [COMPLETE]: one
+// worker of the 12-configuration grid study "grid", or of the random-search study "random"
+// (continuous rate: every configuration is new) until it has COMPLETE complete trials; prints
+// "asked N" when a trial starts and "told N" when it is stored.
+if (args[0] == "worker")
 {
-    await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(args[1]);
-    TunerOptions shape = TestStudy.Options(args[2], crossValidate: false);
+    bool gridWorker = args[1] == "grid";
+    await using IStudyStorage storage = await StudyStorageUrl.Parse(args[2]).OpenAsync();
+    TunerOptions shape = TestStudy.Options(args[3], crossValidate: false);
     await using Study study = await Study.CreateOrLoadAsync(new StudyOptions
     {
         Storage = storage,
-        Name = "grid",
-        LogDir = args[2],
+        Name = args[1],
+        LogDir = args[3],
         Space = shape.Space,
         Objective = shape.Objective,
-        Strategy = new GridSearch(),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)),
+        Strategy = gridWorker ? new GridSearch() : new RandomSearch(),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture)),
+        MaxCompleteTrials = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : null,
     });
     while (await study.AskAsync() is Trial trial)
     {
         Console.WriteLine($"asked {trial.Number}");
-        await Task.Delay(int.Parse(args[4], CultureInfo.InvariantCulture));
-        await study.TellAsync(trial, TestStudy.Score(trial));
-    }
-
-    Console.WriteLine("done");
-    return;
-}
-
-// HParamsNet.TestStudy random-worker STORAGE_URL LOGDIR HEARTBEAT_MS TRIAL_MS COMPLETE: one worker of
-// the random-search study "random" (continuous rate: every configuration is new), until the study
-// has COMPLETE complete trials; prints "asked N" when a trial starts and "told N" when it is stored.
-if (args[0] == "random-worker")
-{
-    await using IStudyStorage storage = await StudyStorageUrl.Parse(args[1]).OpenAsync();
-    TunerOptions shape = TestStudy.Options(args[2], crossValidate: false);
-    await using Study study = await Study.CreateOrLoadAsync(new StudyOptions
-    {
-        Storage = storage,
-        Name = "random",
-        LogDir = args[2],
-        Space = shape.Space,
-        Objective = shape.Objective,
-        Strategy = new RandomSearch(),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)),
-        MaxCompleteTrials = int.Parse(args[5], CultureInfo.InvariantCulture),
-    });
-    while (await study.AskAsync() is Trial trial)
-    {
-        Console.WriteLine($"asked {trial.Number}");
-        await Task.Delay(int.Parse(args[4], CultureInfo.InvariantCulture));
+        await Task.Delay(int.Parse(args[5], CultureInfo.InvariantCulture));
         await study.TellAsync(trial, TestStudy.Score(trial));
         Console.WriteLine($"told {trial.Number}");
     }

@@ -210,21 +210,9 @@ internal sealed class LogDirectoryTunerRun
             progress = new TunerProgress(_finished.Count, Total, _running.Count, _best, elapsed, remaining);
         }
 
-        ILogger logger = _logger;
-        if (trial is not null && logger.IsEnabled(LogLevel.Information))
+        if (trial is not null)
         {
-#pragma warning disable CA1873 // guarded by IsEnabled just above
-            TunerLog.TrialFinished(
-                logger,
-                trial.Number,
-                trial.State,
-                trial.Value,
-                progress.Best?.Value ?? double.NaN,
-                progress.Best?.Number ?? 0,
-                progress.Finished,
-                progress.Total?.ToString(CultureInfo.InvariantCulture) ?? "?",
-                progress.Remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?");
-#pragma warning restore CA1873
+            TunerLog.Finished(_logger, trial, progress);
         }
 
         _options.Progress?.Report(progress);

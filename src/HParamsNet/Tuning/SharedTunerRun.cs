@@ -144,22 +144,7 @@ internal sealed class SharedTunerRun(TunerOptions options, ILogger logger, TimeP
         int done = Math.Max(finished.Count, finishedHere);
         TimeSpan? remaining = options.MaxTrials is int total ? elapsed / finishedHere * Math.Max(0, total - done) : null;
         var progress = new TunerProgress(done, options.MaxTrials, running, best, elapsed, remaining);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-#pragma warning disable CA1873 // guarded by IsEnabled just above
-            TunerLog.TrialFinished(
-                logger,
-                trial.Number,
-                trial.State,
-                trial.Value,
-                best?.Value ?? double.NaN,
-                best?.Number ?? 0,
-                done,
-                options.MaxTrials?.ToString(CultureInfo.InvariantCulture) ?? "?",
-                remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "?");
-#pragma warning restore CA1873
-        }
-
+        TunerLog.Finished(logger, trial, progress);
         options.Progress?.Report(progress);
     }
 }

@@ -28,4 +28,24 @@ internal static partial class TunerLog
 
     public static void RepeatReplaced(ILogger logger, int number, string strategy, bool replaced) =>
         RepeatReplaced(logger, number, strategy, replaced ? "an untried configuration is used instead" : "no untried configuration is left");
+
+    /// <summary>Says a trial finished and where the study stands (formatting only when the level is on).</summary>
+    public static void Finished(ILogger logger, FrozenTrial trial, TunerProgress progress)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+#pragma warning disable CA1873 // guarded by IsEnabled just above
+            TrialFinished(
+                logger,
+                trial.Number,
+                trial.State,
+                trial.Value,
+                progress.Best?.Value ?? double.NaN,
+                progress.Best?.Number ?? 0,
+                progress.Finished,
+                progress.Total?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?",
+                progress.Remaining is TimeSpan left ? left.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "?");
+#pragma warning restore CA1873
+        }
+    }
 }

@@ -46,4 +46,20 @@ internal static class TrialRows
 
         return trials;
     }
+
+    /// <summary>Studies from rows (name, experiment, objective_group, objective_tag, objective_direction, created).</summary>
+    public static async Task<List<StudySummary>> ReadStudiesAsync(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time, CancellationToken cancellationToken)
+    {
+        var studies = new List<StudySummary>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            studies.Add(new StudySummary(
+                reader.GetString(0),
+                Protos.HParams.Experiment.Parser.ParseFrom((byte[])reader[1]),
+                new Objective(new Metric(reader.GetString(3), reader.GetString(2)), (StudyDirection)reader.GetInt32(4)),
+                time(reader, 5)));
+        }
+
+        return studies;
+    }
 }
