@@ -34,11 +34,17 @@ public class CliTests
         Assert.That(lines[0], Is.EqualTo("logdir,group,sessions,status,lr,depth,accuracy,accuracy.best,accuracy.best_step,accuracy.std,accuracy.last_step"));
         Assert.That(lines.Skip(1).Select(l => string.Join(",", l.Split(',').Skip(1))), Is.EqualTo(new[]
         {
-            "cfg2,3,Success,0.1,2,0.84,0.9,2,0.0432049,2",
-            "cfg1,3,Success,0.01,4,0.736667,0.77,2,0.0286744,2",
-            "cfg0,3,Success,0.01,2,0.626667,0.65,2,0.0169967,2",
-            "cfg3,3,Success,0.1,4,0.52,0.55,2,0.0216025,2",
+            // Every digit (round trip): the values TensorBoard stored as float32, averaged in double.
+            "cfg2,3,Success,0.1,2,0.8399999936421713,0.8999999761581421,2,0.043204924377535446,2",
+            "cfg1,3,Success,0.01,4,0.7366666595141093,0.7699999809265137,2,0.028674415616719486,2",
+            "cfg0,3,Success,0.01,2,0.6266666650772095,0.6499999761581421,2,0.016996715502629454,2",
+            "cfg3,3,Success,0.1,4,0.5200000007947286,0.550000011920929,2,0.021602475984562757,2",
         }));
+        var json = JsonNode.Parse(Run("compare", Golden("cv_groups"), "--metric", "accuracy", "--sort", "--format", "json").Output)!.AsArray();
+        Assert.That(
+            lines.Skip(1).Select(l => double.Parse(l.Split(',')[6], System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(json.Select(r => (double)r!["metrics"]!["accuracy"]!["last"]!)),
+            "a CSV value parses back to the exact double");
     }
 
     [Test]

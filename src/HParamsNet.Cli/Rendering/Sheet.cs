@@ -102,7 +102,7 @@ internal sealed class Sheet
             {
                 if (row.Metrics.TryGetValue(metric, out MetricSummary? m))
                 {
-                    cells.AddRange([Number(m.Last), Number(m.Best), m.BestStep.ToString(CultureInfo.InvariantCulture), Number(m.Std), m.LastStep.ToString(CultureInfo.InvariantCulture)]);
+                    cells.AddRange([Exact(m.Last), Exact(m.Best), m.BestStep.ToString(CultureInfo.InvariantCulture), Exact(m.Std), m.LastStep.ToString(CultureInfo.InvariantCulture)]);
                 }
                 else
                 {
@@ -207,6 +207,9 @@ internal sealed class Sheet
     };
 
     private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    // CSV is read back by programs: every digit, so that a value survives the round trip.
+    private static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static JsonValue JsonNumber(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
 
