@@ -10,6 +10,7 @@ namespace HParamsNet.Tests.Reliability;
 /// cross-validation and parallelism, four kills of workers of a shared study on each SQL store,
 /// and 300 mutated files through every reader and CLI command.
 /// </summary>
+[Category(TestCategories.Integration)]
 public class FaultInjectionTests
 {
     [Test]

@@ -8,6 +8,7 @@ namespace HParamsNet.Tests.Reliability;
 /// loses nothing already written, and resumes once there is room again. Needs root (a small tmpfs
 /// is mounted for it), which CI has.
 /// </summary>
+[Category(TestCategories.Integration)]
 public class FullDiskTests
 {
     private static readonly HParam Units = new("units", new Discrete(8, 16, 32, 64));

@@ -1,6 +1,7 @@
 using HParamsNet;
 using HParamsNet.Storage;
 using HParamsNet.Tests.Support;
+using HParamsNet.Tests.Common;
 
 namespace HParamsNet.Tests.Storage;
 
@@ -9,6 +10,7 @@ namespace HParamsNet.Tests.Storage;
 /// from HPARAMSNET_POSTGRES_URL, which .ci/run exports after starting a cluster: in CI these tests
 /// never skip; elsewhere they are ignored, saying how to run them.
 /// </summary>
+[Category(TestCategories.Integration)]
 public class PostgresStudyStorageTests : StudyStorageContract
 {
     private readonly List<string> _schemas = [];

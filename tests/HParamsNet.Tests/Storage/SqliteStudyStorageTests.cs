@@ -135,6 +135,7 @@ public class SqliteStudyStorageTests : StudyStorageContract
     }
 
     [Test]
+    [Category(TestCategories.Integration)]
     public async Task Four_processes_on_one_file_number_their_trials_without_gaps_or_repeats()
     {
         string path = _dir!.Combine("shared.db");
@@ -156,6 +157,7 @@ public class SqliteStudyStorageTests : StudyStorageContract
     }
 
     [Test]
+    [Category(TestCategories.Integration)]
     public async Task A_worker_killed_mid_trial_is_failed_by_another_and_every_configuration_finishes_once()
     {
         string path = _dir!.Combine("workers.db");

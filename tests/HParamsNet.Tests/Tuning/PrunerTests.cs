@@ -73,7 +73,7 @@ public class PrunerTests
     public void Hyperband_compares_trials_within_their_bracket_only()
     {
         var pruner = new HyperbandPruner(minResource: 1, maxResource: 9, reductionFactor: 3);
-        Assume.That(pruner.Brackets, Is.EqualTo(3));
+        Assert.That(pruner.Brackets, Is.EqualTo(3), "the bracket arithmetic this case relies on");
         // Trial 3 is in bracket 0 (first rung at step 1); trial 1 (bracket 1) was much better, trial 6 (bracket 0) worse.
         FrozenTrial[] others = [Finished(1, TrialState.Complete, 0.01), Finished(6, TrialState.Complete, 0.9)];
 

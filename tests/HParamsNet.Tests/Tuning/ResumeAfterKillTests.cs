@@ -10,6 +10,7 @@ namespace HParamsNet.Tests.Tuning;
 /// The crash the tuner must survive: a study process killed with SIGKILL in the middle of a trial,
 /// then run again on the same log directory.
 /// </summary>
+[Category(TestCategories.Integration)]
 public class ResumeAfterKillTests
 {
     [TestCase(false)]
