@@ -32,10 +32,7 @@ internal static class BestCommand
             }
 
             (string Group, string Tag) metric = selected.Chosen!.Value;
-            ComparisonRow? best = selected.Rows
-                .Where(r => r.Metrics.TryGetValue(metric, out MetricSummary? m) && !double.IsNaN(m.Last))
-                .OrderBy(r => selected.Minimize ? r.Metrics[metric].Last : -r.Metrics[metric].Last)
-                .FirstOrDefault();
+            ComparisonRow? best = selected.Table.Best(new Metric(metric.Tag, metric.Group), selected.Minimize ? StudyDirection.Minimize : StudyDirection.Maximize, selected.Where);
             if (best is null)
             {
                 context.Error.WriteLine($"hparams: no session in '{inputs.Label(inputs.Dirs[0])}' reports '{Sheet.Label(metric)}'.");

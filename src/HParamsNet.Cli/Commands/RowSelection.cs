@@ -30,7 +30,7 @@ internal sealed class RowSelection
     }
 
     /// <summary>Loads, filters and orders; null (with a message) when the input is wrong.</summary>
-    public (ComparisonTable Table, List<ComparisonRow> Rows, List<(string Group, string Tag)> Metrics, (string Group, string Tag)? Chosen, bool Minimize)? Apply(ParseResult parse, StudyInputs inputs, CliContext context, bool requireMetric)
+    public (ComparisonTable Table, List<ComparisonRow> Rows, List<(string Group, string Tag)> Metrics, (string Group, string Tag)? Chosen, bool Minimize, IReadOnlyDictionary<string, object> Where)? Apply(ParseResult parse, StudyInputs inputs, CliContext context, bool requireMetric)
     {
         string? metricName = parse.GetValue(Metric);
         if (parse.GetValue(Minimize) && parse.GetValue(Maximize))
@@ -76,7 +76,7 @@ internal sealed class RowSelection
             return null;
         }
 
-        var rows = table.Rows.ToList();
+        var where = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (string condition in parse.GetValue(Where) ?? [])
         {
             int equals = condition.IndexOf('=', StringComparison.Ordinal);
@@ -87,37 +87,27 @@ internal sealed class RowSelection
             }
 
             string name = condition[..equals];
-            string wanted = condition[(equals + 1)..];
             if (!table.HParamNames.Contains(name))
             {
                 context.Error.WriteLine($"hparams: --where names hparam '{name}', which no session has; hparams: {string.Join(", ", table.HParamNames)}.");
                 return null;
             }
 
-            rows = rows.Where(r => r.HParams.TryGetValue(name, out object? value) && Matches(value, wanted)).ToList();
+            where[name] = table.ParseHParamValue(name, condition[(equals + 1)..]);
         }
 
         (string Group, string Tag) sortBy = chosen ?? metrics.FirstOrDefault();
         bool lower = sortBy != default && direction(sortBy.Tag);
-        if (parse.GetValue(Sort) && sortBy != default)
+        var rows = table.Select(new ComparisonQuery
         {
-            rows = [.. rows.OrderBy(r => r.Metrics.TryGetValue(sortBy, out MetricSummary? m) && !double.IsNaN(m.Last) ? (lower ? m.Last : -m.Last) : double.PositiveInfinity)];
-        }
+            Where = where,
+            RankBy = parse.GetValue(Sort) && sortBy != default ? new Metric(sortBy.Tag, sortBy.Group) : null,
+            Direction = lower ? StudyDirection.Minimize : StudyDirection.Maximize,
+            Top = parse.GetValue(Top),
+        }).ToList();
 
-        if (parse.GetValue(Top) is int top)
-        {
-            rows = [.. rows.Take(Math.Max(top, 0))];
-        }
-
-        return (table, rows, metrics, chosen, lower);
+        return (table, rows, metrics, chosen, lower, where);
     }
 
     private static bool MatchesTag(string metricName, string tag) => metricName == tag || metricName.EndsWith("/" + tag, StringComparison.Ordinal);
-
-    private static bool Matches(object value, string wanted) => value switch
-    {
-        double d => double.TryParse(wanted, NumberStyles.Float, CultureInfo.InvariantCulture, out double w) && d.Equals(w),
-        bool b => bool.TryParse(wanted, out bool w) && b == w,
-        _ => string.Equals(Convert.ToString(value, CultureInfo.InvariantCulture), wanted, StringComparison.Ordinal),
-    };
 }

@@ -111,6 +111,72 @@ public sealed class ComparisonTable
         return new ComparisonTable(HParamNames, Metrics, [.. Rows.Select(r => r with { LogDir = label(r.LogDir) })]);
     }
 
+    /// <summary>The rows the query keeps, in its order.</summary>
+    /// <param name="query">Values to match, the metric to rank by, how many.</param>
+    /// <exception cref="ArgumentException">The query names an hparam or a metric no row of the table has; the message lists those it has.</exception>
+    public IReadOnlyList<ComparisonRow> Select(ComparisonQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Top is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Top, "Top must be at least 1.");
+        }
+
+        IEnumerable<ComparisonRow> rows = Rows;
+        foreach ((string name, object wanted) in query.Where)
+        {
+            if (!HParamNames.Contains(name))
+            {
+                throw new ArgumentException($"No session has hparam '{name}'; hparams: {string.Join(", ", HParamNames)}.", nameof(query));
+            }
+
+            object normalized = HParamValues.Normalize(name, wanted);
+            rows = rows.Where(r => r.HParams.TryGetValue(name, out object? value) && HParamValues.AreEqual(normalized, value));
+        }
+
+        if (query.RankBy is Metric metric)
+        {
+            (string Group, string Tag) key = Key(metric);
+            bool minimize = query.Direction == StudyDirection.Minimize;
+            rows = rows.OrderBy(r => r.Metrics.TryGetValue(key, out MetricSummary? m) && !double.IsNaN(m.Last) ? (minimize ? m.Last : -m.Last) : double.PositiveInfinity);
+        }
+
+        return [.. query.Top is int top ? rows.Take(top) : rows];
+    }
+
+    /// <summary>The best row by a metric's last value (a group's mean), among those with the given hparam values; <see langword="null"/> when none reports it.</summary>
+    /// <param name="metric">The metric.</param>
+    /// <param name="direction">Whether lower or higher is better.</param>
+    /// <param name="where">Hparam values the row must have; any when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">No metric of the table is <paramref name="metric"/>, or no hparam is one named in <paramref name="where"/>.</exception>
+    public ComparisonRow? Best(Metric metric, StudyDirection direction, IReadOnlyDictionary<string, object>? where = null)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        (string Group, string Tag) key = Key(metric);
+        return Select(new ComparisonQuery { Where = where ?? new Dictionary<string, object>(), RankBy = metric, Direction = direction })
+            .FirstOrDefault(r => r.Metrics.TryGetValue(key, out MetricSummary? m) && !double.IsNaN(m.Last));
+    }
+
+    /// <summary>The value an hparam's text stands for in this table: a number or a bool when its rows hold numbers or bools, the text otherwise (what a command line's name=value means).</summary>
+    /// <param name="hparam">The hparam's name.</param>
+    /// <param name="text">The value as typed.</param>
+    public object ParseHParamValue(string hparam, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        object? sample = Rows.Select(r => r.HParams.GetValueOrDefault(hparam)).FirstOrDefault(v => v is not null);
+        return sample switch
+        {
+            double when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number) => number,
+            bool when bool.TryParse(text, out bool flag) => flag,
+            _ => text,
+        };
+    }
+
+    private (string Group, string Tag) Key(Metric metric) =>
+        Metrics.Contains((metric.Group, metric.Tag))
+            ? (metric.Group, metric.Tag)
+            : throw new ArgumentException($"{metric} is not in the table; metrics: {string.Join(", ", Metrics.Select(m => m.Group.Length == 0 ? m.Tag : $"{m.Group}/{m.Tag}"))}.", nameof(metric));
+
     private static MetricSummary? Summarize(List<SessionRecord> sessions, string group, string tag, bool minimize)
     {
         var series = sessions.Select(s => s.Scalars.TryGetValue((group, tag), out IReadOnlyList<ScalarPoint>? points) ? points : null)
