@@ -12,7 +12,7 @@ using System.Text;
 namespace HParamsNet.TorchSharp.Native
 {
     /// <summary>A symbol version that an ELF shared library requires from one of its dependencies.</summary>
-    public sealed class ElfVersionRequirement
+    internal sealed class ElfVersionRequirement
     {
         /// <summary>Creates a requirement.</summary>
         public ElfVersionRequirement(string file, string version)
@@ -36,7 +36,7 @@ namespace HParamsNet.TorchSharp.Native
     /// versions a library requires (<c>.gnu.version_r</c>) and the versions a library defines
     /// (<c>.gnu.version_d</c>).
     /// </summary>
-    public static class ElfSymbolVersions
+    internal static class ElfSymbolVersions
     {
         private const uint SectionTypeVersionDefinitions = 0x6ffffffd;
         private const uint SectionTypeVersionRequirements = 0x6ffffffe;
@@ -286,7 +286,7 @@ namespace HParamsNet.TorchSharp.Native
     }
 
     /// <summary>What <see cref="LibTorchSharpPatch.Apply"/> did to one library file.</summary>
-    public enum LibTorchSharpPatchOutcome
+    internal enum LibTorchSharpPatchOutcome
     {
         /// <summary>
         /// The system's libstdc++ has every version the library requires (on a newer system, or a
@@ -308,7 +308,7 @@ namespace HParamsNet.TorchSharp.Native
     /// <c>GLIBCXX_3.4.30</c> (GCC 12), the requirement is rewritten to that version, in a copy in
     /// the build output, never in the NuGet cache.
     /// </summary>
-    public static class LibTorchSharpPatch
+    internal static class LibTorchSharpPatch
     {
         /// <summary>The library file name.</summary>
         public const string LibraryFileName = "libLibTorchSharp.so";
@@ -323,14 +323,14 @@ namespace HParamsNet.TorchSharp.Native
         private static readonly string[] Rewritable = { "GLIBCXX_3.4.31", "GLIBCXX_3.4.32" };
 
         /// <summary>Where the system's libstdc++ usually is, in search order.</summary>
-        public static readonly string[] SystemLibStdCxxCandidates =
-        {
+        public static readonly IReadOnlyList<string> SystemLibStdCxxCandidates =
+        [
             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
             "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
             "/usr/lib64/libstdc++.so.6",
             "/lib/x86_64-linux-gnu/libstdc++.so.6",
             "/usr/lib/libstdc++.so.6",
-        };
+        ];
 
         /// <summary>The system's libstdc++, or null when none is found.</summary>
         public static string? FindSystemLibStdCxx() => SystemLibStdCxxCandidates.FirstOrDefault(System.IO.File.Exists);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace HParamsNet;
 
 /// <summary>How TensorBoard names, recognises and orders event files.</summary>
-public static class EventFileNames
+internal static class EventFileNames
 {
     /// <summary>The substring that makes TensorBoard load a file as an event file.</summary>
     public const string Marker = "tfevents";

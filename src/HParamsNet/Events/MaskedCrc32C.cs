@@ -13,7 +13,7 @@ namespace HParamsNet;
 /// back to a table when neither is present. Not System.IO.Hashing's Crc32: that one
 /// is the IEEE polynomial.
 /// </remarks>
-public static class MaskedCrc32C
+internal static class MaskedCrc32C
 {
     private const uint MaskDelta = 0xA282EAD8;
     private const uint ReflectedPolynomial = 0x82F63B78;

@@ -6,7 +6,7 @@ namespace HParamsNet;
 /// The TFRecord frame: an 8-byte little-endian payload length, the masked CRC-32C of those 8 bytes,
 /// the payload, and the masked CRC-32C of the payload.
 /// </summary>
-public static class TfRecordFormat
+internal static class TfRecordFormat
 {
     /// <summary>Bytes before the payload: length (8) and its masked CRC (4).</summary>
     public const int HeaderLength = 12;

@@ -1,7 +1,7 @@
 namespace HParamsNet;
 
 /// <summary>What <see cref="TfRecordReader.ReadNext"/> found at the reader's position.</summary>
-public enum TfRecordReadResult
+internal enum TfRecordReadResult
 {
     /// <summary>A whole record whose checksums match.</summary>
     Record = 0,

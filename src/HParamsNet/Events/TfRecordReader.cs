@@ -8,7 +8,7 @@ namespace HParamsNet;
 /// <see cref="TfRecordReadResult"/> instead of throwing for damaged or incomplete data.
 /// </summary>
 /// <remarks>Not thread-safe. A payload span is valid until the next call.</remarks>
-public sealed class TfRecordReader : IDisposable
+internal sealed class TfRecordReader : IDisposable
 {
     private const int DefaultBufferSize = 64 * 1024;
 

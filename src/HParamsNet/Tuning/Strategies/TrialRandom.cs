@@ -8,7 +8,7 @@ namespace HParamsNet;
 /// <see cref="HashCode"/> is randomised per process and must not be used to mix seeds; this uses
 /// SplitMix64, then <see cref="Random(int)"/>, whose sequence for a seed is fixed.
 /// </remarks>
-public static class TrialRandom
+internal static class TrialRandom
 {
     /// <summary>A random source for trial <paramref name="trialNumber"/> of a study seeded with <paramref name="seed"/>.</summary>
     public static Random For(int seed, int trialNumber) => For(seed, trialNumber, attempt: 0);
