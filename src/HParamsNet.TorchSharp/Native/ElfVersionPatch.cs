@@ -38,8 +38,10 @@ namespace HParamsNet.TorchSharp.Native
     /// </summary>
     internal static class ElfSymbolVersions
     {
+        private const uint SectionTypeDynamicSymbols = 11;
         private const uint SectionTypeVersionDefinitions = 0x6ffffffd;
         private const uint SectionTypeVersionRequirements = 0x6ffffffe;
+        private const uint SectionTypeSymbolVersions = 0x6fffffff;
 
         /// <summary>The versions <paramref name="path"/> requires, by dependency.</summary>
         /// <exception cref="InvalidDataException">Not a 64-bit little-endian ELF file.</exception>
@@ -53,6 +55,38 @@ namespace HParamsNet.TorchSharp.Native
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The dynamic symbols of <paramref name="path"/> bound to <paramref name="version"/> of
+        /// <paramref name="file"/>: each symbol's entry in <c>.gnu.version</c> holds the index
+        /// (<c>vna_other</c>) of the requirement it needs.
+        /// </summary>
+        /// <exception cref="InvalidDataException">Not a 64-bit little-endian ELF file, or its tables run past its end.</exception>
+        public static IReadOnlyList<string> SymbolsRequiring(string path, string file, string version)
+        {
+            byte[] elf = System.IO.File.ReadAllBytes(path);
+            var indexes = new HashSet<int>(Requirements(elf, path).Where(r => r.File == file && r.Name == version).Select(r => r.Index));
+            var names = new List<string>();
+            Section? symbols = FindSection(elf, SectionTypeDynamicSymbols, path);
+            Section? versions = FindSection(elf, SectionTypeSymbolVersions, path);
+            if (indexes.Count == 0 || symbols == null || versions == null)
+            {
+                return names;
+            }
+
+            Section strings = SectionAt(elf, (int)symbols.Value.Link, path);
+            long count = Math.Min(symbols.Value.Size / 24, versions.Value.Size / 2);
+            for (long i = 0; i < count; i++)
+            {
+                int index = BitConverter.ToUInt16(elf, (int)(versions.Value.Offset + (2 * i))) & 0x7fff; // the top bit marks a hidden symbol
+                if (indexes.Contains(index))
+                {
+                    names.Add(ReadString(elf, strings, BitConverter.ToUInt32(elf, (int)(symbols.Value.Offset + (24 * i))), path));
+                }
+            }
+
+            return names;
         }
 
         /// <summary>The versions <paramref name="path"/> defines (what it offers to others).</summary>
@@ -169,7 +203,8 @@ namespace HParamsNet.TorchSharp.Native
                 {
                     Require(aux + 16 <= elf.Length, path, "a version entry runs past the end of the file");
                     uint nameIndex = BitConverter.ToUInt32(elf, (int)aux + 8);
-                    yield return new Vernaux(file, ReadString(elf, strings, nameIndex, path), (int)aux, (int)(strings.Offset + nameIndex));
+                    ushort index = BitConverter.ToUInt16(elf, (int)aux + 6);
+                    yield return new Vernaux(file, ReadString(elf, strings, nameIndex, path), (int)aux, (int)(strings.Offset + nameIndex), index);
                     uint nextAux = BitConverter.ToUInt32(elf, (int)aux + 12);
                     if (nextAux == 0)
                     {
@@ -267,13 +302,17 @@ namespace HParamsNet.TorchSharp.Native
 
         private sealed class Vernaux
         {
-            public Vernaux(string file, string name, int entryOffset, int nameOffset)
+            public Vernaux(string file, string name, int entryOffset, int nameOffset, int index)
             {
                 File = file;
                 Name = name;
                 EntryOffset = entryOffset;
                 NameOffset = nameOffset;
+                Index = index;
             }
+
+            // vna_other: the number symbols' .gnu.version entries use for this requirement.
+            public int Index { get; }
 
             public string File { get; }
 
@@ -285,7 +324,7 @@ namespace HParamsNet.TorchSharp.Native
         }
     }
 
-    /// <summary>What <see cref="LibTorchSharpPatch.Apply"/> did to one library file.</summary>
+    /// <summary>What <see cref="LibTorchSharpPatch.Apply(string, string, out string)"/> did to one library file.</summary>
     internal enum LibTorchSharpPatchOutcome
     {
         /// <summary>
@@ -319,8 +358,12 @@ namespace HParamsNet.TorchSharp.Native
         /// <summary>The version rewritten to: GCC 12's, the newest on Debian 12.</summary>
         public const string Target = "GLIBCXX_3.4.30";
 
-        // Requirements known to be bound only to symbols the library never calls.
+        // Requirements that may be redirected, and then only if every symbol bound to them is one
+        // the library never calls: std::ios_base_library_init, referenced and bound lazily (PLT).
         private static readonly string[] Rewritable = { "GLIBCXX_3.4.31", "GLIBCXX_3.4.32" };
+
+        /// <summary>The symbols known never to be called, which may keep an older version: today one.</summary>
+        public static readonly IReadOnlyList<string> NeverCalled = new[] { "_ZSt21ios_base_library_initv" };
 
         /// <summary>Where the system's libstdc++ usually is, in search order.</summary>
         public static readonly IReadOnlyList<string> SystemLibStdCxxCandidates =
@@ -350,7 +393,11 @@ namespace HParamsNet.TorchSharp.Native
         /// <param name="library">A copy of libLibTorchSharp.so in a build output.</param>
         /// <param name="systemLibStdCxx">The system's libstdc++.so.6.</param>
         /// <param name="detail">What was done or what is missing, in a sentence.</param>
-        public static LibTorchSharpPatchOutcome Apply(string library, string systemLibStdCxx, out string detail)
+        public static LibTorchSharpPatchOutcome Apply(string library, string systemLibStdCxx, out string detail) =>
+            Apply(library, systemLibStdCxx, NeverCalled, out detail);
+
+        /// <summary>As <see cref="Apply(string, string, out string)"/>, with the symbols that may be redirected given.</summary>
+        internal static LibTorchSharpPatchOutcome Apply(string library, string systemLibStdCxx, IReadOnlyList<string> neverCalled, out string detail)
         {
             IReadOnlyList<string> missing = MissingVersions(library, systemLibStdCxx);
             if (missing.Count == 0)
@@ -365,6 +412,20 @@ namespace HParamsNet.TorchSharp.Native
                 detail = "'" + library + "' requires " + string.Join(", ", missing) + " from libstdc++, which '" + systemLibStdCxx
                     + "' lacks, and only " + string.Join("/", Rewritable) + " can be redirected to " + Target
                     + ". Install a newer libstdc++ (GCC 13 or later) or use a TorchSharp build for this system.";
+                return LibTorchSharpPatchOutcome.CannotPatch;
+            }
+
+            // Symbol by symbol: a library that binds anything else to these versions would call it.
+            var unexpected = missing
+                .SelectMany(v => ElfSymbolVersions.SymbolsRequiring(library, LibStdCxx, v).Select(symbol => symbol + " (" + v + ")"))
+                .Where(bound => !neverCalled.Any(symbol => bound.StartsWith(symbol + " (", StringComparison.Ordinal)))
+                .Distinct()
+                .ToList();
+            if (unexpected.Count > 0)
+            {
+                detail = "'" + library + "' needs " + string.Join(", ", unexpected) + " from libstdc++, which '" + systemLibStdCxx
+                    + "' lacks; only " + string.Join(", ", neverCalled) + " is known never to be called, so nothing was changed."
+                    + " Install a newer libstdc++ (GCC 13 or later) or use a TorchSharp build for this system.";
                 return LibTorchSharpPatchOutcome.CannotPatch;
             }
 
@@ -402,7 +463,9 @@ namespace HParamsNet.TorchSharp.Native
                 LibTorchSharpPatchOutcome outcome = LibTorchSharpPatch.Apply(item.ItemSpec, system, out detail);
                 if (outcome == LibTorchSharpPatchOutcome.CannotPatch)
                 {
-                    Log.LogWarning("HParamsNet.TorchSharp: " + detail);
+                    // The library would fail to load at run time: say so now, with the way out.
+                    Log.LogError("HParamsNet.TorchSharp: " + detail);
+                    return false;
                 }
                 else
                 {

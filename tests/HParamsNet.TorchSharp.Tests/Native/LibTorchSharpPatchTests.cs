@@ -32,6 +32,33 @@ public class LibTorchSharpPatchTests
     }
 
     [Test]
+    public void The_one_symbol_bound_to_GLIBCXX_3_4_32_is_the_one_never_called()
+    {
+        IReadOnlyList<string> bound = ElfSymbolVersions.SymbolsRequiring(Original(), LibTorchSharpPatch.LibStdCxx, "GLIBCXX_3.4.32");
+        IReadOnlyList<string> older = ElfSymbolVersions.SymbolsRequiring(Original(), LibTorchSharpPatch.LibStdCxx, "GLIBCXX_3.4.30");
+
+        Assert.That(bound, Is.EqualTo(LibTorchSharpPatch.NeverCalled));
+        Assert.That(older, Is.Not.Empty.And.All.StartsWith("_Z"), "the reader finds the symbols of other versions too");
+    }
+
+    [Test]
+    public void A_library_binding_another_symbol_to_the_missing_version_is_left_alone_with_a_message()
+    {
+        string system = SystemLibStdCxx();
+        Assume.That(ElfSymbolVersions.ReadDefinitions(system), Does.Not.Contain("GLIBCXX_3.4.32"), "this system's libstdc++ is new enough: nothing to patch");
+        using var dir = new TempDirectory();
+        string copy = dir.Combine(LibTorchSharpPatch.LibraryFileName);
+        File.Copy(Original(), copy);
+        byte[] before = File.ReadAllBytes(copy);
+
+        LibTorchSharpPatchOutcome outcome = LibTorchSharpPatch.Apply(copy, system, neverCalled: [], out string detail);
+
+        Assert.That(outcome, Is.EqualTo(LibTorchSharpPatchOutcome.CannotPatch));
+        Assert.That(detail, Does.Contain("_ZSt21ios_base_library_initv (GLIBCXX_3.4.32)").And.Contain("nothing was changed").And.Contain(copy));
+        Assert.That(File.ReadAllBytes(copy), Is.EqualTo(before));
+    }
+
+    [Test]
     public void Patching_a_copy_redirects_the_requirement_and_is_idempotent()
     {
         string system = SystemLibStdCxx();
