@@ -13,7 +13,7 @@ namespace HParamsNet;
 public static class HParamsLogReader
 {
     /// <summary>The text plugin's name; errors of failed trials are written as text.</summary>
-    public const string TextPluginName = "text";
+    public const string TextPluginName = TextSummaries.PluginName;
 
     /// <summary>The first experiment summary found (root run first), or <see langword="null"/>.</summary>
     /// <param name="logDir">The log directory.</param>

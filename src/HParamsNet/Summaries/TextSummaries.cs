@@ -6,6 +6,9 @@ namespace HParamsNet;
 /// <summary>Text summaries, shown in TensorBoard's Text dashboard (Markdown).</summary>
 public static class TextSummaries
 {
+    /// <summary>The text plugin's name in summary metadata.</summary>
+    public const string PluginName = "text";
+
     /// <summary>A text summary: a rank-0 DT_STRING tensor with the text plugin's metadata.</summary>
     /// <param name="tag">The tag.</param>
     /// <param name="text">Markdown.</param>
@@ -18,7 +21,7 @@ public static class TextSummaries
             Tag = tag,
             Metadata = new SummaryMetadata
             {
-                PluginData = new SummaryMetadata.Types.PluginData { PluginName = HParamsLogReader.TextPluginName },
+                PluginData = new SummaryMetadata.Types.PluginData { PluginName = PluginName },
                 DataClass = DataClass.Tensor,
             },
             Tensor = new TensorProto { Dtype = DataType.DtString, TensorShape = new TensorShapeProto(), StringVal = { ByteString.CopyFromUtf8(text) } },

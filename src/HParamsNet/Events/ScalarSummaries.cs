@@ -3,7 +3,11 @@ using HParamsNet.Protos;
 
 namespace HParamsNet;
 
-/// <summary>Builds scalar summaries as TensorFlow 2 writes them: a float32 rank-0 tensor.</summary>
+/// <summary>
+/// Builds and reads scalar summaries as TensorFlow 2 writes them (a float32 rank-0 tensor): the
+/// scalars plugin's wire format, kept with the event layer, whose encoder and decoder read and
+/// write it directly on their fast paths.
+/// </summary>
 public static class ScalarSummaries
 {
     /// <summary>The scalars plugin's name in summary metadata.</summary>
