@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Bench;
 

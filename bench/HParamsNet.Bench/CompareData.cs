@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using HParamsNet.Events;
+using HParamsNet.Summaries;
 
 namespace HParamsNet.Bench;
 

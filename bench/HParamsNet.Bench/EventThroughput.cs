@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using HParamsNet.Events;
 using HParamsNet.Protos;
+using HParamsNet.Summaries;
 
 namespace HParamsNet.Bench;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Bench;
 

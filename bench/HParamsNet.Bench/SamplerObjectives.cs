@@ -1,3 +1,5 @@
+using HParamsNet.Tuning;
+
 namespace HParamsNet.Bench;
 
 /// <summary>The objectives of the sampler suite (shared/bench/sampler-suite.md): known minima, all minimised.</summary>

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Bench;
 

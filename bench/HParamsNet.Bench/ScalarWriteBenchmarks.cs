@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using HParamsNet.Events;
+using HParamsNet.Summaries;
 
 namespace HParamsNet.Bench;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using HParamsNet.Storage;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.Bench;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HParamsNet.Summaries;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Bench;
 

@@ -7,6 +7,10 @@ using HParamsNet.Examples;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Pruners;
+using HParamsNet.Tuning.Strategies;
 
 const int Budget = 24;
 const int Epochs = 12;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using HParamsNet.Storage;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.Examples.Distributed;
 

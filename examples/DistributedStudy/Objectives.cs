@@ -1,6 +1,7 @@
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Tuning;
 
 namespace HParamsNet.Examples.Distributed;
 

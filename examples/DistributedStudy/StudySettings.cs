@@ -1,4 +1,5 @@
 using HParamsNet.Storage;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Examples.Distributed;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HParamsNet.Trials;
 
 namespace HParamsNet.Examples.Distributed;
 

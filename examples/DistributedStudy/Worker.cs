@@ -1,4 +1,8 @@
 using HParamsNet.Storage;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 
 namespace HParamsNet.Examples.Distributed;

@@ -3,6 +3,7 @@
 // status in its run (hp.KerasCallback). Binary classification on the breast-cancer data set.
 using HParamsNet;
 using HParamsNet.Examples;
+using HParamsNet.Summaries;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;

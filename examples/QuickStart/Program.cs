@@ -7,6 +7,9 @@ using HParamsNet.Examples;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 using Spectre.Console;
 
 string logDir = ExampleLogDirectory.Prepare(args, "hparam_tuning");

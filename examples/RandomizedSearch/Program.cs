@@ -7,6 +7,10 @@ using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Estimators;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Strategies;
 
 string logDir = ExampleLogDirectory.Prepare(args, "randomized_search");
 

@@ -1,4 +1,6 @@
 using HParamsNet;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 

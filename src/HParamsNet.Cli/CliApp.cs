@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using HParamsNet.Cli.Commands;
+using HParamsNet.Events;
 
 namespace HParamsNet.Cli;
 

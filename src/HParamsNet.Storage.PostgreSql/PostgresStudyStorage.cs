@@ -1,9 +1,11 @@
-using System.Globalization;
 using System.Data;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
 using HParamsNet.Protos.HParams;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 using Npgsql;
 
 namespace HParamsNet.Storage;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using HParamsNet.Protos.HParams;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace HParamsNet.Storage;

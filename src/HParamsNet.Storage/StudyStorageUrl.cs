@@ -1,3 +1,5 @@
+using HParamsNet.Tuning.Storage;
+
 namespace HParamsNet.Storage;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using HParamsNet.Cli;
+using HParamsNet.Summaries;
 
 namespace HParamsNet.Cli.Tests;
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using HParamsNet.Cli;
 using HParamsNet.Storage;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Cli.Tests;
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using HParamsNet.Cli;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
 using HParamsNet.TestStudy;
+using HParamsNet.Tuning;
 
 namespace HParamsNet.FaultInjection;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
 using HParamsNet.TestStudy;
 
 namespace HParamsNet.FaultInjection;

@@ -1,5 +1,7 @@
 using Google.Protobuf;
+using HParamsNet.Events;
 using HParamsNet.Protos;
+using HParamsNet.Summaries;
 
 namespace HParamsNet.FaultInjection;
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using HParamsNet.Sessions;
 using HParamsNet.Storage;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.FaultInjection;
 

@@ -9,6 +9,9 @@ using System.Globalization;
 using HParamsNet;
 using HParamsNet.Storage;
 using HParamsNet.TestStudy;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 
 if (args[0] == "sqlite-trials")
 {

@@ -1,3 +1,7 @@
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Strategies;
+
 namespace HParamsNet.TestStudy;
 
 /// <summary>The study both the child process and the tests describe.</summary>

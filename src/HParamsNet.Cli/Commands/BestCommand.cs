@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using HParamsNet.Cli.Rendering;
+using HParamsNet.Sessions;
 
 namespace HParamsNet.Cli.Commands;
 

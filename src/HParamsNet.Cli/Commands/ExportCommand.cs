@@ -1,5 +1,7 @@
 using System.CommandLine;
 using HParamsNet.Cli.Rendering;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
 
 namespace HParamsNet.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HParamsNet.Events;
 
 namespace HParamsNet.Cli.Commands;
 

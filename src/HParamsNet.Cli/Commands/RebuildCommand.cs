@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HParamsNet.Storage;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.Cli.Commands;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using HParamsNet.Cli.Rendering;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
 
 namespace HParamsNet.Cli.Commands;
 

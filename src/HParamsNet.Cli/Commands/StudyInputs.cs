@@ -1,4 +1,5 @@
 using HParamsNet.Storage;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.Cli.Commands;
 

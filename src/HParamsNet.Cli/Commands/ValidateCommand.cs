@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HParamsNet.Sessions;
 
 namespace HParamsNet.Cli.Commands;
 

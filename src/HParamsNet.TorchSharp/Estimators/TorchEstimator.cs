@@ -2,6 +2,8 @@ using System.Globalization;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
 
 namespace HParamsNet.TorchSharp.Estimators;
 

@@ -1,3 +1,6 @@
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+
 namespace HParamsNet.TorchSharp.Training;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using HParamsNet.Events;
+using HParamsNet.Summaries;
+
 namespace HParamsNet.TorchSharp.Training;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>An event file is damaged: a checksum does not match, or a record is not an Event.</summary>
 public sealed class CorruptEventFileException : IOException

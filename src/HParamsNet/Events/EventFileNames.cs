@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>How TensorBoard names, recognises and orders event files.</summary>
 internal static class EventFileNames

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>What is wrong at one place of an event file.</summary>
 public enum EventFileProblemKind

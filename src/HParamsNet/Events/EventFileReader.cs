@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using HParamsNet.Protos;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Streams the events of one event file, or of every event file of a run directory in the order

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>What a reader does at a damaged record.</summary>
 public enum CorruptRecordHandling

@@ -3,7 +3,7 @@ using System.Text;
 using Google.Protobuf;
 using HParamsNet.Protos;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Writes one TensorBoard event file: a new file named as TensorBoard's writer names them, the

@@ -1,6 +1,6 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
-/// <summary>Options for <see cref="EventFileWriter"/> and <see cref="SummaryWriter"/>.</summary>
+/// <summary>Options for <see cref="EventFileWriter"/> (and the summary writer above it).</summary>
 public sealed class EventFileWriterOptions
 {
     /// <summary>The options used when none are given.</summary>

@@ -1,6 +1,6 @@
 using HParamsNet.Protos;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>One event read from an event file, with where it was found.</summary>
 /// <param name="Path">The event file.</param>

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>A run: a directory that directly holds at least one event file.</summary>
 /// <param name="Name">The run's name as TensorBoard shows it: the path relative to the log directory, "." for the log directory itself.</param>

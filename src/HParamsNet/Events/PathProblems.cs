@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Turns the operating system's terse refusals ("Could not find a part of the path") into

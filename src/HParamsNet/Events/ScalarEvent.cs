@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>One scalar point as TensorBoard's scalars dashboard reads it.</summary>
 /// <param name="Tag">The series name.</param>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Decodes the scalar values of an event payload straight from the wire, without building

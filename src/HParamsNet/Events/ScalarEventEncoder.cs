@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Encodes a scalar event straight into bytes, without building messages: the writer's hot path.

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using HParamsNet.Protos;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Builds and reads scalar summaries as TensorFlow 2 writes them (a float32 rank-0 tensor): the

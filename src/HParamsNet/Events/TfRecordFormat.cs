@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// The TFRecord frame: an 8-byte little-endian payload length, the masked CRC-32C of those 8 bytes,

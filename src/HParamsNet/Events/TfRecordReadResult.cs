@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>What <see cref="TfRecordReader.ReadNext"/> found at the reader's position.</summary>
 internal enum TfRecordReadResult

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>
 /// Reads TFRecord frames from a stream, checking both masked CRCs. Never reads past the data it

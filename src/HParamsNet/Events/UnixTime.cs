@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Events;
 
 /// <summary>Unix seconds as TensorBoard stores times: a double with sub-second precision.</summary>
 internal static class UnixTime

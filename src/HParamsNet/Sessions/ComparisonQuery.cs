@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Sessions;
 
 /// <summary>
 /// Which rows of a <see cref="ComparisonTable"/> to keep and in which order: hparam values every

@@ -1,6 +1,7 @@
+using HParamsNet.Events;
 using HParamsNet.Protos.HParams;
 
-namespace HParamsNet;
+namespace HParamsNet.Sessions;
 
 /// <summary>A metric's summary for one row of a comparison (a session, or a session group).</summary>
 /// <param name="Last">The last value (for a group: the mean of its sessions' last values, as TensorBoard's AVG shows).</param>

@@ -1,9 +1,11 @@
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
+using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Protos.HParams;
+using HParamsNet.Summaries;
 
-namespace HParamsNet;
+namespace HParamsNet.Sessions;
 
 /// <summary>
 /// Reads what TensorBoard's HParams dashboard reads from a log directory, written by us or by

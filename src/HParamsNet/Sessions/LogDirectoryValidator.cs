@@ -1,8 +1,9 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
+using HParamsNet.Events;
 using HParamsNet.Protos.HParams;
 
-namespace HParamsNet;
+namespace HParamsNet.Sessions;
 
 /// <summary>How bad a finding is.</summary>
 public enum ValidationSeverity

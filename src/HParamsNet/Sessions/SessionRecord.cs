@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Sessions;
 
 /// <summary>One point of a scalar series.</summary>
 /// <param name="Step">The step.</param>

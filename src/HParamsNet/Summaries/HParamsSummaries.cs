@@ -1,8 +1,9 @@
 using Google.Protobuf;
+using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Protos.HParams;
 
-namespace HParamsNet;
+namespace HParamsNet.Summaries;
 
 /// <summary>
 /// Builds the three summaries of TensorBoard's HParams plugin, as its Python writer does: each is

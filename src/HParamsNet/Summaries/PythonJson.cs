@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace HParamsNet;
+namespace HParamsNet.Summaries;
 
 /// <summary>
 /// Writes hparam values exactly as Python's <c>json.dumps(..., sort_keys=True,

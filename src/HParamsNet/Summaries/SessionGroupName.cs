@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace HParamsNet;
+namespace HParamsNet.Summaries;
 
 /// <summary>
 /// The session group name TensorBoard's Python writer derives when no trial id is given, so

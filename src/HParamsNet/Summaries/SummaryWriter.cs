@@ -1,6 +1,7 @@
+using HParamsNet.Events;
 using HParamsNet.Protos;
 
-namespace HParamsNet;
+namespace HParamsNet.Summaries;
 
 /// <summary>
 /// Writes a TensorBoard run: scalars, the hparams config (experiment) and a session's hparams

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using HParamsNet.Protos;
 
-namespace HParamsNet;
+namespace HParamsNet.Summaries;
 
 /// <summary>Text summaries, shown in TensorBoard's Text dashboard (Markdown).</summary>
 public static class TextSummaries

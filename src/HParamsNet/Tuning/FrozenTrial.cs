@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Trials;
 
 /// <summary>
 /// A trial (one configuration) as recorded: immutable, read back from the log directory on resume.

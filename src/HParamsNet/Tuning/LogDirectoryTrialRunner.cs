@@ -1,6 +1,11 @@
+using HParamsNet.Events;
+using HParamsNet.Sessions;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// Runs one trial of a study whose record is its log directory: a session per fold (or one for

@@ -1,7 +1,11 @@
 using System.Globalization;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// One run of a study whose record is its log directory: the state the parallel tasks share,

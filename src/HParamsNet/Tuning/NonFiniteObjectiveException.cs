@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HParamsNet;
+namespace HParamsNet.Trials;
 
 /// <summary>
 /// The objective returned NaN or an infinity. Such a trial is recorded as failed (as Optuna

@@ -1,7 +1,9 @@
 using System.Globalization;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// A tuner's run of a study that lives in a shared storage: <see cref="TunerOptions.Parallelism"/>

@@ -1,8 +1,13 @@
 using System.Globalization;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// A study that a user's own loop drives (Optuna's ask and tell), shared by any number of workers

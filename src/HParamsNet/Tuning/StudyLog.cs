@@ -1,6 +1,7 @@
+using HParamsNet.Trials;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>The ask-and-tell study's log messages, compiled once.</summary>
 internal static partial class StudyLog

@@ -1,6 +1,10 @@
+using HParamsNet.Events;
+using HParamsNet.Tuning.Pruners;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>What an ask-and-tell <see cref="Study"/> shares with its other workers, and how this one behaves.</summary>
 public sealed record StudyOptions

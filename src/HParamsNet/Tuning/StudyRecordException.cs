@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// Writing the study's record (its event files) failed, e.g. on a full disk. The study stops

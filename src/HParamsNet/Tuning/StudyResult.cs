@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning;
 
 /// <summary>One configuration's row of a study's results (scikit-learn's <c>cv_results_</c>).</summary>
 /// <param name="Trial">The trial.</param>

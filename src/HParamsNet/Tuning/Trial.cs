@@ -1,6 +1,10 @@
 using System.Globalization;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Pruners;
+using HParamsNet.Tuning.Storage;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// A running trial, as the objective sees it: its configuration with typed access, where its run

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace HParamsNet;
+namespace HParamsNet.Trials;
 
 /// <summary>
 /// Run names of trials: zero-padded so that no name is a string prefix of another's run

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Trials;
 
 /// <summary>
 /// Thrown by an objective to stop a trial that its pruner condemned (Optuna's <c>TrialPruned</c>):

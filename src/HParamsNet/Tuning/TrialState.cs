@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Trials;
 
 /// <summary>Where a trial stands. The numbers are persisted: never renumber.</summary>
 public enum TrialState

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Trials;
 
 /// <summary>
 /// What a trial returns: its objective value and, optionally, final values of other metrics.

@@ -1,8 +1,11 @@
 using System.Globalization;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// Runs a study (Optuna's study, scikit-learn's search classes): proposes configurations with a

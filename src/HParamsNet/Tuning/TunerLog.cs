@@ -1,6 +1,7 @@
+using HParamsNet.Trials;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>The tuner's log messages, compiled once (no formatting unless enabled).</summary>
 internal static partial class TunerLog
@@ -23,11 +24,6 @@ internal static partial class TunerLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Warm start: {Count} prior trials from {LogDir} ({Skipped} outside this space skipped)")]
     public static partial void WarmStart(ILogger logger, int count, string logDir, int skipped);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Trial {Number}: {Strategy} proposed a configuration that was already tried or is running; {Outcome}")]
-    private static partial void RepeatReplaced(ILogger logger, int number, string strategy, string outcome);
-
-    public static void RepeatReplaced(ILogger logger, int number, string strategy, bool replaced) =>
-        RepeatReplaced(logger, number, strategy, replaced ? "an untried configuration is used instead" : "no untried configuration is left");
 
     /// <summary>Says a trial finished and where the study stands (formatting only when the level is on).</summary>
     public static void Finished(ILogger logger, FrozenTrial trial, TunerProgress progress)

@@ -1,6 +1,12 @@
+using HParamsNet.Events;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Pruners;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>Cross-validation of each configuration: the splitter and the data it splits.</summary>
 /// <param name="Splitter">How rows are split (<see cref="KFold"/>, <see cref="StratifiedKFold"/>).</param>

@@ -1,6 +1,9 @@
+using HParamsNet.Events;
+using HParamsNet.Sessions;
+using HParamsNet.Trials;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning;
 
 /// <summary>
 /// Sessions of earlier studies' log directories (ours or TensorFlow's) read as prior trials the

@@ -1,6 +1,10 @@
 using HParamsNet;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
 using HParamsNet.Tests.Tuning;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Domains;
 

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Google.Protobuf;
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Tests.Support;
 

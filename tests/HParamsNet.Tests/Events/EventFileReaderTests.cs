@@ -1,7 +1,8 @@
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
-using HParamsNet.Tests.Support;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Events;
 

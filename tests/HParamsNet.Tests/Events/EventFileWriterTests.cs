@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
-using HParamsNet.Tests.Support;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HParamsNet.Tests.Events;

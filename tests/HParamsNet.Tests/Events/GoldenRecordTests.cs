@@ -1,6 +1,8 @@
 using Google.Protobuf;
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
+using HParamsNet.Summaries;
 
 namespace HParamsNet.Tests.Events;
 

@@ -2,6 +2,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using HParamsNet;
+using HParamsNet.Events;
 
 namespace HParamsNet.Tests.Events;
 

@@ -2,7 +2,9 @@ using FsCheck;
 using FsCheck.Fluent;
 using Google.Protobuf;
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Events;

@@ -1,5 +1,10 @@
 using System.Diagnostics;
+using HParamsNet.Sessions;
 using HParamsNet.Tests.Common;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Reliability;
 

@@ -1,4 +1,5 @@
 using HParamsNet;
+using HParamsNet.Sessions;
 using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Sessions;

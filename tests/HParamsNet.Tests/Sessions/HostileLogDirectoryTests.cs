@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
+using HParamsNet.Sessions;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
 using HParamsNet.Tests.Support;
 using HParamsNet.Tests.Tuning;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Sessions;
 

@@ -1,6 +1,11 @@
 using HParamsNet;
+using HParamsNet.Sessions;
 using HParamsNet.Storage;
 using HParamsNet.Tests.Common;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Storage;
 

@@ -1,7 +1,8 @@
 using HParamsNet;
 using HParamsNet.Storage;
-using HParamsNet.Tests.Support;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.Tests.Storage;
 

@@ -1,6 +1,9 @@
 using HParamsNet;
+using HParamsNet.Sessions;
 using HParamsNet.Storage;
 using HParamsNet.Tests.Common;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace HParamsNet.Tests.Storage;

@@ -1,5 +1,9 @@
 using HParamsNet;
+using HParamsNet.Sessions;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Storage;
 

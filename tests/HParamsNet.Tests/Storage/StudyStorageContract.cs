@@ -1,4 +1,6 @@
 using HParamsNet;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Storage;
 
 namespace HParamsNet.Tests.Storage;
 

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Protos.HParams;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Summaries;

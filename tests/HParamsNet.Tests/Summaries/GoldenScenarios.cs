@@ -1,5 +1,7 @@
 using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Support;
 using static HParamsNet.Tests.Support.Golden;
 

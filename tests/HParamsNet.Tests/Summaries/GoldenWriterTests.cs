@@ -1,9 +1,11 @@
-using HParamsNet;
 using Google.Protobuf;
+using HParamsNet;
+using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Protos.HParams;
-using HParamsNet.Tests.Support;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Summaries;
 

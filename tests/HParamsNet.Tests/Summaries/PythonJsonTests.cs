@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using HParamsNet;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Summaries;

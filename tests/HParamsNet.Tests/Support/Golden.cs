@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HParamsNet.Events;
 
 namespace HParamsNet.Tests.Support;
 

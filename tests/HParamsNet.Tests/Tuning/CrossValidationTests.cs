@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using HParamsNet;
+using HParamsNet.Tuning.CrossValidation;
 
 namespace HParamsNet.Tests.Tuning;
 

@@ -1,4 +1,5 @@
 using HParamsNet;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

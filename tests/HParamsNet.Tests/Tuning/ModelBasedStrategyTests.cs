@@ -1,4 +1,6 @@
 using HParamsNet;
+using HParamsNet.Trials;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

@@ -1,4 +1,9 @@
 using HParamsNet;
+using HParamsNet.Sessions;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Pruners;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

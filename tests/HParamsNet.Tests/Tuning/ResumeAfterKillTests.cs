@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using HParamsNet;
-using HParamsNet.Tests.Support;
-using HParamsNet.Tests.Common;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
 using HParamsNet.TestStudy;
+using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Tuning;
 

@@ -1,7 +1,14 @@
 using HParamsNet;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
 using HParamsNet.Storage;
 using HParamsNet.Tests.Common;
 using HParamsNet.Tests.Support;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Storage;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

@@ -1,5 +1,8 @@
 using HParamsNet;
 using HParamsNet.Tests.Common;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

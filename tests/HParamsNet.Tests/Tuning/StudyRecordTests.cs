@@ -1,5 +1,12 @@
 using HParamsNet;
+using HParamsNet.Events;
+using HParamsNet.Sessions;
+using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
 using HParamsNet;
-using HParamsNet.Tests.Support;
-using HParamsNet.Tests.Common;
+using HParamsNet.Sessions;
 using HParamsNet.TestStudy;
+using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Tests.Tuning;
 

@@ -2,6 +2,7 @@ using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Estimators;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Tuning.CrossValidation;
 
 namespace HParamsNet.TorchSharp.Tests.Models;
 

@@ -1,5 +1,7 @@
-using HParamsNet.Tests.Common;
+using HParamsNet.Events;
 using HParamsNet.Protos.HParams;
+using HParamsNet.Summaries;
+using HParamsNet.Tests.Common;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;

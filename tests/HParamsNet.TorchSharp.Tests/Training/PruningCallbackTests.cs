@@ -2,6 +2,10 @@ using HParamsNet.Tests.Common;
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Trials;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Pruners;
+using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.TorchSharp.Tests.Training;
 

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.CrossValidation;
 
 /// <summary>One fold of a cross-validation: which rows train and which test.</summary>
 /// <param name="Index">The fold, from 0.</param>

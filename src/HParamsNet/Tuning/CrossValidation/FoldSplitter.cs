@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.CrossValidation;
 
 /// <summary>What the k-fold splitters share: the number of folds and the optional seeded shuffle.</summary>
 public abstract class FoldSplitter : ICrossValidator

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.CrossValidation;
 
 /// <summary>
 /// K-fold cross-validation (scikit-learn's <c>KFold</c>): rows in order, or shuffled with a seed,

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.CrossValidation;
 
 /// <summary>
 /// Stratified k-fold cross-validation: each fold holds every class in about the proportion of

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Pruners;
 
 /// <summary>
 /// Hyperband (Li et al., 2018) over asynchronous successive halving, as Optuna's HyperbandPruner:

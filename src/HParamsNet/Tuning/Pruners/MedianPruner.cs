@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Pruners;
 
 /// <summary>
 /// Stops a trial whose best reported value so far is worse than the median of the values that

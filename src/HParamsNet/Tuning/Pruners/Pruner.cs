@@ -1,8 +1,10 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Pruners;
 
 /// <summary>
 /// Decides whether a running trial should stop early, from the values it has reported
-/// (Optuna's pruner). Called after each <see cref="Trial.Report(Metric, double, long)"/> of the objective metric.
+/// (Optuna's pruner). Called after each report of the objective metric (<c>Trial.Report</c>).
 /// </summary>
 public abstract class Pruner
 {

@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Pruners;
 
 /// <summary>
 /// Asynchronous successive halving (ASHA; Li et al., 2020; Optuna's SuccessiveHalvingPruner):

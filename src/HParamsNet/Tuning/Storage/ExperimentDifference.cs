@@ -2,7 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using HParamsNet.Protos.HParams;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>Says how two studies' hparams and metrics differ, in words a refusal message can use.</summary>
 internal static class ExperimentDifference

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// A trial's configuration as JSON that reads back with its types: whole numbers (long) without a

@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// Where a study's trials live, so that several workers (tasks, processes, machines) can share

@@ -1,6 +1,8 @@
 using System.Globalization;
+using HParamsNet.Events;
+using HParamsNet.Trials;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// A study storage in this process's memory: for tests, benchmarks, notebooks and several tasks

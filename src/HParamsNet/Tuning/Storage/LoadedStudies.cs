@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// The definitions a storage object created or loaded: what a configuration is checked against

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
+using HParamsNet.Events;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// Keeps a second process (or a second tuner in this one) off a study's log directory while a

@@ -1,8 +1,12 @@
 using System.Globalization;
 using Google.Protobuf;
+using HParamsNet.Events;
 using HParamsNet.Protos.HParams;
+using HParamsNet.Sessions;
+using HParamsNet.Summaries;
+using HParamsNet.Trials;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// Keeps a study in its TensorBoard log directory, which is the only record: the hparams config

@@ -1,8 +1,11 @@
-namespace HParamsNet;
+using HParamsNet.Events;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// A study storage that is the study's TensorBoard log directory, for one process and no
-/// database: a <see cref="Study"/> writes each trial's session into the directory (as with any
+/// database: a <c>Study</c> writes each trial's session into the directory (as with any
 /// storage), and this storage reads the sessions back when the study is loaded again, so a killed
 /// run resumes from its files. While open it holds the directory's lock: a second process is
 /// refused with a message naming the holder. A trial a crash interrupted comes back failed
@@ -17,7 +20,7 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     private string? _study;
 
     /// <summary>Creates the storage of the log directory <paramref name="logDir"/> (new, or holding a study).</summary>
-    /// <param name="logDir">The study's log directory; give the <see cref="Study"/> the same one.</param>
+    /// <param name="logDir">The study's log directory; give the <c>Study</c> the same one.</param>
     /// <param name="writerOptions">Options of the event files written (the experiment); its clock times the trials.</param>
     public LogDirectoryStudyStorage(string logDir, EventFileWriterOptions? writerOptions = null)
     {

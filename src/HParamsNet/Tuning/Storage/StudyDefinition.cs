@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>What every worker of a study must agree on: its name, its hparams and metrics, and its objective.</summary>
 /// <param name="Name">The study's name in its storage.</param>

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>Checks a trial's configuration against its study's hparams before a storage records it.</summary>
 internal static class StudyHParams

@@ -1,4 +1,8 @@
-namespace HParamsNet;
+using HParamsNet.Events;
+using HParamsNet.Summaries;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// Writes a study's TensorBoard log directory from its storage alone: the experiment, and a

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>A study as a storage records it: enough to show it, or to write its TensorBoard log directory again, without the code that ran it.</summary>
 /// <param name="Name">The study's name.</param>

@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// A worker's copy of a shared study's trials, brought up to date with

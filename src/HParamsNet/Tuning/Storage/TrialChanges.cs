@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// The trials of a study created or changed after a version a worker has already read, and the

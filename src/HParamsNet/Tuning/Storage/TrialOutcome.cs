@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>How a trial ended, as a storage records it.</summary>
 /// <param name="State">Complete, Pruned or Failed.</param>

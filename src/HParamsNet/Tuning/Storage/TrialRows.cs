@@ -1,7 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
+using HParamsNet.Trials;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>Reads the SQL stores' trial rows into snapshots; each store says how it keeps a time.</summary>
 internal static class TrialRows

@@ -1,6 +1,9 @@
 using System.Globalization;
+using HParamsNet.Events;
+using HParamsNet.Summaries;
+using HParamsNet.Trials;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
 /// The record of one session of a trial in the log directory: its run (hparams, final values,

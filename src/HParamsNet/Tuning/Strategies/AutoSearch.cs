@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// The tuner's default: a Gaussian process (<see cref="GpSearch"/>) while a study is small, where

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Every combination of the hparams' values (scikit-learn's GridSearchCV, the HParams

@@ -1,6 +1,7 @@
+using HParamsNet.Trials;
 using Microsoft.Extensions.Logging;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Asks a strategy for the next configuration and holds it to the contract every caller relies
@@ -39,7 +40,7 @@ internal static class Proposals
         }
 
         IReadOnlyDictionary<HParam, object>? untried = UntriedConfigurations.Draw(own);
-        TunerLog.RepeatReplaced(logger, context.TrialNumber, strategy.GetType().Name, untried is not null);
+        StrategyLog.RepeatReplaced(logger, context.TrialNumber, strategy.GetType().Name, untried is not null);
         return untried;
     }
 

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Independent uniform samples from each domain (scikit-learn's RandomizedSearchCV): log-scale

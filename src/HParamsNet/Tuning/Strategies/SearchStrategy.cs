@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// How a study chooses the next configuration (Optuna's sampler). Implement

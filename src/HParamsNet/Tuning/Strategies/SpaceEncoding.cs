@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Maps configurations to and from the coordinates model-based strategies work in: numeric

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Draws a configuration that no finished or running trial has: what the tuner uses when a

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>Options of <see cref="GeneticSearch"/>.</summary>
 public sealed record GeneticOptions

@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// A steady-state genetic algorithm: after a random first population, each proposal breeds a

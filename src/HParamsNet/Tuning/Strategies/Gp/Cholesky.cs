@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>Cholesky factorisation of a symmetric positive-definite matrix, with the solves a GP needs.</summary>
 internal static class Cholesky

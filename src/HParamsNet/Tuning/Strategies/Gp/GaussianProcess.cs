@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// A Gaussian-process regression model with a Matérn-5/2 ARD kernel and Gaussian noise, over

@@ -1,7 +1,8 @@
+using HParamsNet.Trials;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Bayesian optimisation with a Gaussian process: inputs in the unit cube (log scale where the

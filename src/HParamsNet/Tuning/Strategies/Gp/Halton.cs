@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>The Halton low-discrepancy sequence, with a Cranley–Patterson shift (mod 1).</summary>
 internal static class Halton

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// The logarithm of expected improvement, computed without underflow far in the tail (where EI

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// The Matérn-5/2 kernel with one length scale per input (ARD):

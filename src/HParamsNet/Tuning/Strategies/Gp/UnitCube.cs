@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// The GP's input space: each numeric coordinate of a <see cref="SpaceEncoding"/> scaled to [0, 1],

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>The standard normal distribution's pieces that kernel density estimators need.</summary>
 internal static class Normal

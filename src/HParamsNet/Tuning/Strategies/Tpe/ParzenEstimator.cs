@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// A kernel density over the encoded space: one kernel per observation plus a prior kernel that

@@ -1,4 +1,4 @@
-namespace HParamsNet;
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>Options of <see cref="TpeSearch"/>; the defaults are Optuna's.</summary>
 public sealed record TpeOptions

@@ -1,4 +1,6 @@
-namespace HParamsNet;
+using HParamsNet.Trials;
+
+namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
 /// Bayesian optimisation by the Tree-structured Parzen Estimator (Bergstra et al., 2011; as in
