@@ -105,7 +105,7 @@ internal sealed class ScalarEventDecoder
             TagEntry entry = Lookup(Encoding.UTF8.GetBytes(value.Tag), value.Metadata is not null, plugin == ScalarSummaries.PluginName, isSimple);
             if ((isSimple || entry.IsScalar) && ScalarSummaries.TryGetValue(value) is double number)
             {
-                output.Add(new ScalarEvent(entry.Tag, evt.Step, evt.WallTime, number));
+                output.Add(new ScalarEvent(entry.Tag, new ScalarPoint(evt.Step, number, evt.WallTime)));
             }
         }
     }
@@ -150,7 +150,7 @@ internal sealed class ScalarEventDecoder
         TagEntry entry = Lookup(tag, hasMetadata, hasMetadata && PluginNameIs(metadata, ScalarsPlugin), hasSimple);
         if (hasSimple)
         {
-            output.Add(new ScalarEvent(entry.Tag, step, wallTime, simple));
+            output.Add(new ScalarEvent(entry.Tag, new ScalarPoint(step, simple, wallTime)));
             return true;
         }
 
@@ -164,7 +164,7 @@ internal sealed class ScalarEventDecoder
             return false;
         }
 
-        output.Add(new ScalarEvent(entry.Tag, step, wallTime, number));
+        output.Add(new ScalarEvent(entry.Tag, new ScalarPoint(step, number, wallTime)));
         return true;
     }
 

@@ -210,7 +210,7 @@ public static class HParamsLogReader
                 _maxSteps[point.Tag] = point.Step;
             }
 
-            series.Add(new ScalarPoint(point.Step, point.Value, point.WallTime));
+            series.Add(point.Point);
         }
 
         public RunDiagnostics Diagnostics() => new(Name, EventFiles, Starts, Ends, _backwardSteps);

@@ -1,10 +1,6 @@
-namespace HParamsNet.Sessions;
+using HParamsNet.Events;
 
-/// <summary>One point of a scalar series.</summary>
-/// <param name="Step">The step.</param>
-/// <param name="Value">The value.</param>
-/// <param name="WallTime">Unix seconds.</param>
-public readonly record struct ScalarPoint(long Step, double Value, double WallTime);
+namespace HParamsNet.Sessions;
 
 /// <summary>
 /// A TensorBoard HParams session as read from a log directory: a run with a session start, its
