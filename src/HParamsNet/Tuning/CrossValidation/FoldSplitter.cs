@@ -1,13 +1,17 @@
 namespace HParamsNet.Tuning.CrossValidation;
 
-/// <summary>What the k-fold splitters share: the number of folds and the optional seeded shuffle.</summary>
+/// <summary>
+/// What the k-fold splitters share: the number of folds and the optional seeded shuffle. A closed
+/// family (its constructor is not open to other assemblies): write another splitter against
+/// <see cref="ICrossValidator"/>.
+/// </summary>
 public abstract class FoldSplitter : ICrossValidator
 {
     /// <summary>Creates the splitter.</summary>
     /// <param name="folds">How many folds; at least 2.</param>
     /// <param name="shuffle">Whether to shuffle rows first.</param>
     /// <param name="seed">Seed of the shuffle.</param>
-    protected FoldSplitter(int folds, bool shuffle, int seed)
+    private protected FoldSplitter(int folds, bool shuffle, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         Folds = folds;
