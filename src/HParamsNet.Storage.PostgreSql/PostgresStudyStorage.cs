@@ -305,6 +305,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         // A second sweeper waits for the first's study lock, then (a new snapshot) finds the trials
         // failed and skips them: each stale trial is returned once.
         var failed = new HashSet<int>();
+        long failedAt;
         await using (NpgsqlBatch batch = Batch(
             connection,
             ("UPDATE studies SET version = version + 1 WHERE id = $1 RETURNING version", [id]), // a result set, so that the reader's second one is the trials
@@ -316,6 +317,8 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
               """, [id, grace, grace.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)])))
         await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            failedAt = reader.GetInt64(0);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -323,7 +326,8 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             }
         }
 
-        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, study, 0, cancellationToken).ConfigureAwait(false)).Trials.Where(t => failed.Contains(t.Number))];
+        // Only what changed from the failing version on, not the whole study.
+        return failed.Count == 0 ? [] : [.. (await ReadTrialsAsync(connection, study, failedAt - 1, cancellationToken).ConfigureAwait(false)).Trials.Where(t => failed.Contains(t.Number))];
     }
 
     /// <inheritdoc/>

@@ -288,10 +288,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
         long now = Now();
         var failed = new List<int>();
+        long failedAt = 0;
         await using (SqliteCommand update = Command(
             connection,
             transaction,
-            $"UPDATE trials SET state = $failed, ended = $now, version = {NextVersion}, error = 'worker lost: no heartbeat for ' || printf('%.1f', ($now - heartbeat) / 1e7) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number",
+            $"UPDATE trials SET state = $failed, ended = $now, version = {NextVersion}, error = 'worker lost: no heartbeat for ' || printf('%.1f', ($now - heartbeat) / 1e7) || ' s (grace ' || $grace || ' s)' WHERE study_id = $id AND state = $running AND heartbeat < $cutoff RETURNING number, version",
             ("$failed", (int)TrialState.Failed),
             ("$now", now),
             ("$grace", grace.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)),
@@ -303,6 +304,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 failed.Add(reader.GetInt32(0));
+                failedAt = reader.GetInt64(1);
             }
         }
 
@@ -313,7 +315,8 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
         await BumpVersionAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
 
-        IReadOnlyList<FrozenTrial> trials = await ReadTrialsAsync(connection, transaction, id, 0, cancellationToken).ConfigureAwait(false);
+        // Only the trials just failed (they took one version), not the whole study under the write lock.
+        IReadOnlyList<FrozenTrial> trials = await ReadTrialsAsync(connection, transaction, id, failedAt - 1, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return [.. trials.Where(t => failed.Contains(t.Number))];
     }

@@ -290,9 +290,7 @@ public sealed class Study : IAsyncDisposable
         }
 
         // A failed trial's configuration stays taken (it would fail again), except a lost worker's, which runs again when swept.
-        IReadOnlyList<FrozenTrial> trials = _trials.All();
-        int taken = trials.Where(t => t.HParams.Count > 0).Select(t => HParamsJson.Write(t.HParams)).Distinct(StringComparer.Ordinal).Count();
-        return taken >= capacity ? running : null;
+        return _trials.ConfigurationsTaken >= capacity ? running : null;
     }
 
     private IReadOnlyDictionary<HParam, object>? Propose(int number, int stream, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)

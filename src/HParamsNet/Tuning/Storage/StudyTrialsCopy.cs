@@ -165,12 +165,15 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         }
     }
 
-    /// <summary>Every trial known, finished or not.</summary>
-    public IReadOnlyList<FrozenTrial> All()
+    /// <summary>How many distinct configurations the trials known have (finished in any state, or running).</summary>
+    public int ConfigurationsTaken
     {
-        lock (_lock)
+        get
         {
-            return [.. _finished, .. _unfinished.Values];
+            lock (_lock)
+            {
+                return _taken.Count;
+            }
         }
     }
 
