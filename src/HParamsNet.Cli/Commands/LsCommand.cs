@@ -32,7 +32,7 @@ internal static class LsCommand
                 var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
                 var experiment = HParamsLogReader.ReadExperiment(dir, options);
                 var sessions = HParamsLogReader.ReadSessions(dir, options);
-                string declared = experiment is null ? "(inferred)" : $"{experiment.HparamInfos.Count} hparams, {experiment.MetricInfos.Count} metrics";
+                string declared = experiment is null ? "(inferred)" : $"{experiment.HParams.Count} hparams, {experiment.Metrics.Count} metrics";
                 string statuses = string.Join(", ", sessions.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
                 table.AddRow(
                     new Text(inputs.Label(dir)),

@@ -14,6 +14,13 @@ public abstract record Domain
     }
 
     /// <summary>
+    /// No domain: what an hparam declared without one reads as (TensorBoard's Python API allows
+    /// <c>hp.HParam("name")</c>), and what a domain this library cannot represent reads as from a
+    /// foreign log directory. Every number, string and bool is in it; a tuner refuses it.
+    /// </summary>
+    public static Domain Unspecified => UnspecifiedDomain.Instance;
+
+    /// <summary>
     /// The .NET type of the domain's values: <see cref="long"/>, <see cref="double"/>,
     /// <see cref="string"/> or <see cref="bool"/> (TensorBoard's Python API says int, float,
     /// str or bool).
@@ -65,4 +72,32 @@ public abstract record Domain
 
     /// <summary>Sets the type and domain of an experiment's <see cref="HParamInfo"/>.</summary>
     internal abstract void Describe(HParamInfo info);
+
+    /// <summary>
+    /// The domain an experiment's <see cref="HParamInfo"/> declares. TensorBoard keeps intervals as
+    /// FLOAT64 without a scale, so an <see cref="IntInterval"/> or a log scale reads back as a plain
+    /// <see cref="RealInterval"/>; what no domain type can hold (none, an empty or mixed list, bad
+    /// bounds) reads as <see cref="Unspecified"/>. Stored numbers are all doubles: a list of whole
+    /// numbers reads as integers, as <c>hp.Discrete([16, 32])</c> and <c>new Discrete(16, 32)</c> declare it.
+    /// </summary>
+    internal static Domain FromInfo(HParamInfo info)
+    {
+        try
+        {
+            return info.DomainCase switch
+            {
+                HParamInfo.DomainOneofCase.DomainInterval => new RealInterval(info.DomainInterval.MinValue, info.DomainInterval.MaxValue),
+                HParamInfo.DomainOneofCase.DomainDiscrete => new Discrete([.. info.DomainDiscrete.Values.Select(HParamValues.FromProto).Select(WholeAsLong)]),
+                _ => Unspecified,
+            };
+        }
+        catch (ArgumentException)
+        {
+            return Unspecified; // a foreign writer's domain; the validator reports what is wrong with it
+        }
+
+        // Below 2^53 every whole double is exactly a long, so nothing is rounded.
+        static object WholeAsLong(object value) =>
+            value is double d && Math.Abs(d) < 9007199254740992d && d == Math.Floor(d) ? (long)d : value;
+    }
 }

@@ -10,7 +10,7 @@ public sealed record HParam
 {
     /// <summary>Creates a hyperparameter.</summary>
     /// <param name="name">The id, unique within an experiment; the key TensorBoard stores values under.</param>
-    /// <param name="domain">The values it may take.</param>
+    /// <param name="domain">The values it may take; <see cref="Domain.Unspecified"/> for an hparam that is only recorded, never tuned.</param>
     /// <param name="displayName">The column title in TensorBoard; <paramref name="name"/> when empty.</param>
     /// <param name="description">Markdown shown in TensorBoard.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
@@ -58,4 +58,7 @@ public sealed record HParam
         Domain.Describe(info);
         return info;
     }
+
+    internal static HParam FromInfo(HParamInfo info) =>
+        new(info.Name, Domain.FromInfo(info), info.DisplayName, info.Description);
 }

@@ -106,6 +106,16 @@ internal static class HParamValues
         _ => Value.ForNumber(ToDouble(normalized)),
     };
 
+    /// <summary>A stored protobuf <see cref="Value"/> as a value (numbers as <see cref="double"/>, as TensorBoard stores them).</summary>
+    /// <exception cref="ArgumentException">The value is not a number, a string or a bool.</exception>
+    public static object FromProto(Value value) => value.KindCase switch
+    {
+        Value.KindOneofCase.NumberValue => value.NumberValue,
+        Value.KindOneofCase.StringValue => value.StringValue,
+        Value.KindOneofCase.BoolValue => value.BoolValue,
+        _ => throw new ArgumentException($"A stored hparam value of kind {value.KindCase} is not a number, a string or a bool.", nameof(value)),
+    };
+
     private static bool HasSurrogates(string a, string b) =>
         a.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 || b.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
 

@@ -59,6 +59,12 @@ public sealed class HParamsExperiment
     /// <summary>Who ran it.</summary>
     public string User { get; init; } = string.Empty;
 
+    /// <summary>
+    /// When it was created, as read from a log directory; <see langword="null"/> for one not yet
+    /// written. A writer given none takes the time of writing.
+    /// </summary>
+    public DateTimeOffset? TimeCreated { get; init; }
+
     /// <summary>The hparam named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No hparam has that name; the message lists the ones that do exist.</exception>
     public HParam this[string name] => _byName.TryGetValue(name, out HParam? hparam)
@@ -88,6 +94,10 @@ public sealed class HParamsExperiment
         return resolved;
     }
 
+    /// <summary>The same experiment, created at <paramref name="time"/>.</summary>
+    internal HParamsExperiment CreatedAt(DateTimeOffset time) =>
+        new(HParams, Metrics) { Name = Name, Description = Description, User = User, TimeCreated = time };
+
     internal Experiment ToProto(double timeCreatedSecs)
     {
         var experiment = new Experiment
@@ -100,6 +110,65 @@ public sealed class HParamsExperiment
         experiment.HparamInfos.AddRange(HParams.Select(h => h.ToInfo()));
         experiment.MetricInfos.AddRange(Metrics.Select(m => m.ToInfo()));
         return experiment;
+    }
+
+    /// <summary>
+    /// The experiment a stored record declares. What no hparam or metric can hold (an empty or
+    /// repeated name, a group that is not a relative path) is left out and described through
+    /// <paramref name="skipped"/>, so a foreign log directory still reads.
+    /// </summary>
+    internal static HParamsExperiment FromProto(Experiment experiment, DateTimeOffset? timeCreated, Action<string> skipped)
+    {
+        var hparams = new List<HParam>();
+        foreach (HParamInfo info in experiment.HparamInfos)
+        {
+            if (Keep(() => HParam.FromInfo(info), $"hparam '{info.Name}'", skipped) is { } hparam && !hparams.Exists(h => h.Name == hparam.Name))
+            {
+                hparams.Add(hparam);
+            }
+            else if (hparams.Exists(h => h.Name == info.Name))
+            {
+                skipped($"hparam '{info.Name}' is declared twice; the first declaration is kept");
+            }
+        }
+
+        var metrics = new List<Metric>();
+        foreach (MetricInfo info in experiment.MetricInfos)
+        {
+            if (Keep(() => Metric.FromInfo(info), $"metric '{info.Name?.Group}/{info.Name?.Tag}'", skipped) is { } metric)
+            {
+                if (metrics.Exists(m => m.Group == metric.Group && m.Tag == metric.Tag))
+                {
+                    skipped($"{metric} is declared twice; the first declaration is kept");
+                }
+                else
+                {
+                    metrics.Add(metric);
+                }
+            }
+        }
+
+        return new HParamsExperiment(hparams, metrics)
+        {
+            Name = experiment.Name,
+            Description = experiment.Description,
+            User = experiment.User,
+            TimeCreated = timeCreated,
+        };
+
+        static T? Keep<T>(Func<T> create, string what, Action<string> skipped)
+            where T : class
+        {
+            try
+            {
+                return create();
+            }
+            catch (ArgumentException e)
+            {
+                skipped($"{what} is left out: {e.Message}");
+                return null;
+            }
+        }
     }
 
     private string UnknownHParamMessage(string name) =>

@@ -70,4 +70,11 @@ public sealed record Metric
         Description = Description,
         DatasetType = (Protos.HParams.DatasetType)DatasetType,
     };
+
+    internal static Metric FromInfo(MetricInfo info) => new(
+        info.Name?.Tag ?? string.Empty,
+        info.Name?.Group ?? string.Empty,
+        info.DisplayName,
+        info.Description,
+        Enum.IsDefined((DatasetType)info.DatasetType) ? (DatasetType)info.DatasetType : DatasetType.Unknown);
 }

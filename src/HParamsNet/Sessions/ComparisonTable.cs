@@ -73,11 +73,11 @@ public sealed class ComparisonTable
         var rows = new List<ComparisonRow>();
         foreach (string logDir in logDirs)
         {
-            Experiment? experiment = HParamsLogReader.ReadExperiment(logDir, options);
+            HParamsExperiment? experiment = HParamsLogReader.ReadExperiment(logDir, options);
             IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir, options);
-            IEnumerable<string> names = experiment?.HparamInfos.Select(h => h.Name) ?? [];
+            IEnumerable<string> names = experiment?.HParams.Select(h => h.Name) ?? [];
             AddNew(hparams, names.Concat(sessions.SelectMany(s => s.HParams.Keys).Distinct().Order(StringComparer.Ordinal)));
-            IEnumerable<(string, string)> declared = experiment?.MetricInfos.Select(m => (m.Name.Group, m.Name.Tag))
+            IEnumerable<(string, string)> declared = experiment?.Metrics.Select(m => (m.Group, m.Tag))
                 ?? sessions.SelectMany(s => s.Scalars.Keys).Distinct().OrderBy(k => k.Tag, StringComparer.Ordinal).ThenBy(k => k.Group, StringComparer.Ordinal);
             var logMetrics = declared.ToList();
             AddNew(metrics, logMetrics);

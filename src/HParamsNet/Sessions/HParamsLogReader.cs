@@ -17,17 +17,30 @@ public static class HParamsLogReader
     /// <summary>The text plugin's name; errors of failed trials are written as text.</summary>
     public const string TextPluginName = TextSummaries.PluginName;
 
-    /// <summary>The first experiment summary found (root run first), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The first experiment found (root run first), as the writer takes it, or <see langword="null"/>.
+    /// TensorBoard stores intervals as FLOAT64 without a scale, so an <see cref="IntInterval"/> or a
+    /// log scale reads back as a <see cref="RealInterval"/>; an hparam written without a domain
+    /// reads with <see cref="Domain.Unspecified"/>.
+    /// </summary>
     /// <param name="logDir">The log directory.</param>
-    /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
-    public static Experiment? ReadExperiment(string logDir, EventFileReaderOptions? options = null) =>
-        EnumerateExperiments(logDir, options ?? TensorBoardLike).Select(found => found.Experiment).FirstOrDefault();
+    /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>. Declarations no domain type can hold are reported through them and left out.</param>
+    public static HParamsExperiment? ReadExperiment(string logDir, EventFileReaderOptions? options = null) =>
+        EnumerateExperiments(logDir, options ?? TensorBoardLike, ToExperiment).Select(found => found.Experiment).FirstOrDefault();
 
-    /// <summary>Every experiment summary of the log directory, with its run (TensorBoard uses one; several are a problem).</summary>
+    /// <summary>Every experiment of the log directory, with its run (TensorBoard uses one; several are a problem).</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
-    public static IReadOnlyList<(string Run, Experiment Experiment)> ReadExperiments(string logDir, EventFileReaderOptions? options = null) =>
-        [.. EnumerateExperiments(logDir, options ?? TensorBoardLike)];
+    public static IReadOnlyList<(string Run, HParamsExperiment Experiment)> ReadExperiments(string logDir, EventFileReaderOptions? options = null) =>
+        [.. EnumerateExperiments(logDir, options ?? TensorBoardLike, ToExperiment)];
+
+    /// <summary>The first experiment record as stored, for comparisons that must see exactly what TensorBoard reads.</summary>
+    internal static Experiment? ReadStoredExperiment(string logDir, EventFileReaderOptions? options = null) =>
+        EnumerateExperiments(logDir, options ?? TensorBoardLike, (stored, _) => stored).Select(found => found.Experiment).FirstOrDefault();
+
+    /// <summary>Every experiment record as stored, with its run.</summary>
+    internal static IReadOnlyList<(string Run, Experiment Experiment)> ReadStoredExperiments(string logDir, EventFileReaderOptions? options = null) =>
+        [.. EnumerateExperiments(logDir, options ?? TensorBoardLike, (stored, _) => stored)];
 
     /// <summary>Every session of the log directory, by run name.</summary>
     /// <param name="logDir">The log directory.</param>
@@ -67,7 +80,7 @@ public static class HParamsLogReader
             result.Add(new SessionRecord(
                 session.Name,
                 start.GroupName.Length == 0 ? session.Name : start.GroupName,
-                start.Hparams.ToDictionary(p => p.Key, p => FromProto(p.Value), StringComparer.Ordinal),
+                start.Hparams.Where(p => HasValue(p.Value)).ToDictionary(p => p.Key, p => FromProto(p.Value), StringComparer.Ordinal),
                 session.End is null ? SessionStatus.Unknown : (SessionStatus)session.End.Status,
                 session.End is not null,
                 start.StartTimeSecs,
@@ -81,9 +94,12 @@ public static class HParamsLogReader
 
     private static readonly EventFileReaderOptions TensorBoardLike = new() { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
 
+    private static HParamsExperiment ToExperiment(Experiment stored, EventFileReader reader) =>
+        HParamsExperiment.FromProto(stored, UnixTime.FromSeconds(stored.TimeCreatedSecs), skipped => reader.ReportDataProblem(EventFileProblemKind.InvalidPluginData, $"The hparams config's {skipped}."));
+
     // Experiment summaries run by run, the root run first (where TensorBoard looks first), lazily:
     // ReadExperiment stops at the first.
-    private static IEnumerable<(string Run, Experiment Experiment)> EnumerateExperiments(string logDir, EventFileReaderOptions options)
+    private static IEnumerable<(string Run, T Experiment)> EnumerateExperiments<T>(string logDir, EventFileReaderOptions options, Func<Experiment, EventFileReader, T> convert)
     {
         foreach (RunDirectory run in LogDirectory.FindRuns(logDir).OrderBy(r => r.Name == "." ? 0 : 1))
         {
@@ -96,7 +112,7 @@ public static class HParamsLogReader
                     {
                         if (value.Tag == HParamsSummaries.ExperimentTag && Decode(reader, value)?.Experiment is { } experiment)
                         {
-                            yield return (run.Name, experiment);
+                            yield return (run.Name, convert(experiment, reader));
                         }
                     }
                 }
@@ -124,13 +140,30 @@ public static class HParamsLogReader
         return slash > 0 ? run[..slash] : null;
     }
 
+    // A value with no kind, or null, is None in TensorBoard: an empty cell, so no entry here.
+    private static bool HasValue(Value value) => value.KindCase is not (Value.KindOneofCase.None or Value.KindOneofCase.NullValue);
+
     private static object FromProto(Value value) => value.KindCase switch
     {
         Value.KindOneofCase.NumberValue => value.NumberValue,
         Value.KindOneofCase.StringValue => value.StringValue,
         Value.KindOneofCase.BoolValue => value.BoolValue,
-        _ => value.ToString(),
+        _ => AsJson(value),
     };
+
+    // A list or struct is shown as JSON, as TensorBoard shows it; one holding a kind-less value
+    // (only a damaged or foreign file has it) cannot be formatted, and reads as what it is.
+    private static string AsJson(Value value)
+    {
+        try
+        {
+            return value.ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            return $"({value.KindCase} with a value of no kind)";
+        }
+    }
 
     private static RunData ReadRun(RunDirectory run, EventFileReaderOptions options)
     {

@@ -53,7 +53,7 @@ public static class LogDirectoryValidator
 
         LogDirectoryScan scan = LogDirectory.Scan(logDir);
         int runs = scan.Runs.Count;
-        var experiments = HParamsLogReader.ReadExperiments(logDir, options);
+        var experiments = HParamsLogReader.ReadStoredExperiments(logDir, options);
         var diagnostics = new List<RunDiagnostics>();
         IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir, options, diagnostics);
         problems = [.. problems.DistinctBy(p => (p.Where, p.Message))];

@@ -26,6 +26,13 @@ public sealed record SessionRecord(
     IReadOnlyDictionary<(string Group, string Tag), IReadOnlyList<ScalarPoint>> Scalars,
     IReadOnlyDictionary<string, string> Texts)
 {
+    /// <summary>The text tag a tuner writes how a trial ended under ("pruned at step N", an error message).</summary>
+    public const string StatusTextTag = "tuner/status";
+
+    /// <summary>Whether a tuner pruned the session: ended UNKNOWN with a "pruned" status text (TensorBoard has no pruned status).</summary>
+    public bool IsPruned =>
+        HasEnd && Status == SessionStatus.Unknown && Texts.GetValueOrDefault(StatusTextTag)?.StartsWith("pruned", StringComparison.Ordinal) == true;
+
     /// <summary>The last point of a series, as TensorBoard's HParams dashboard shows it, or <see langword="null"/>.</summary>
     public ScalarPoint? Last(string group, string tag) =>
         Scalars.TryGetValue((group, tag), out IReadOnlyList<ScalarPoint>? points) && points.Count > 0 ? points[^1] : null;

@@ -88,7 +88,7 @@ public static class HParamsSummaries
     /// <summary>Decodes the plugin data of an hparams summary value, or <see langword="null"/> if it is not one.</summary>
     /// <param name="value">A summary value.</param>
     /// <exception cref="InvalidProtocolBufferException">The plugin content is not valid.</exception>
-    public static HParamsPluginData? TryParse(Summary.Types.Value value)
+    internal static HParamsPluginData? TryParse(Summary.Types.Value value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return value.Metadata?.PluginData?.PluginName == PluginName

@@ -110,11 +110,11 @@ public sealed class SummaryWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Writes the hparams config of <paramref name="experiment"/>; see <see cref="HParamsConfig(IEnumerable{HParam}, IEnumerable{Metric}, DateTimeOffset?)"/>.</summary>
     /// <param name="experiment">The experiment.</param>
-    /// <param name="timeCreated">When the experiment was created; now when <see langword="null"/>.</param>
+    /// <param name="timeCreated">When the experiment was created; its <see cref="HParamsExperiment.TimeCreated"/> when <see langword="null"/>, else now.</param>
     public void HParamsConfig(HParamsExperiment experiment, DateTimeOffset? timeCreated = null)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        Summary summary = HParamsSummaries.Experiment(experiment, timeCreated ?? _time.GetUtcNow());
+        Summary summary = HParamsSummaries.Experiment(experiment, timeCreated ?? experiment.TimeCreated ?? _time.GetUtcNow());
         lock (_lock)
         {
             if (_experimentWritten)

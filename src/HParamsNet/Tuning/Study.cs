@@ -377,7 +377,7 @@ public sealed class Study : IAsyncDisposable
     private async Task EnsureExperimentAsync(CancellationToken cancellationToken)
     {
         using IDisposable? held = await AcquireAsync(cancellationToken).ConfigureAwait(false);
-        Protos.HParams.Experiment? recorded = LogDirectory.FindRuns(_logDir).Count == 0 ? null : HParamsLogReader.ReadExperiment(_logDir);
+        Protos.HParams.Experiment? recorded = LogDirectory.FindRuns(_logDir).Count == 0 ? null : HParamsLogReader.ReadStoredExperiment(_logDir);
         if (recorded is null)
         {
             LogDirectoryStore.PublishExperiment(_logDir, _definition.Experiment, _groupId, _options.WriterOptions);

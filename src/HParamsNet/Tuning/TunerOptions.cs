@@ -119,6 +119,8 @@ public sealed record TunerOptions
             throw new ArgumentException("The search space is empty; give at least one HParam.", nameof(Space));
         }
 
+        StudyDefinition.ThrowIfNotTunable(Space, nameof(Space));
+
         ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
         ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
         ArgumentNullException.ThrowIfNull(Pruner, nameof(Pruner));

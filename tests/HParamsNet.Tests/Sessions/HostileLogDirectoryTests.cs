@@ -54,6 +54,29 @@ public class HostileLogDirectoryTests
         Assert.That(() => ComparisonTable.Load([dir.Path]), Throws.Nothing);
     }
 
+    /// <summary>Found by the fuzz harness (seed 2027, file 790): a checksum-valid session start whose hparam value has no kind made every reader throw from the JSON formatter.</summary>
+    [Test]
+    public void A_session_start_with_values_of_no_kind_reads_as_tensorboard_shows_it()
+    {
+        using var dir = new TempDirectory();
+        var start = new Protos.HParams.SessionStartInfo { GroupName = "g" };
+        start.Hparams.Add("none", new Google.Protobuf.WellKnownTypes.Value());
+        start.Hparams.Add("null", Google.Protobuf.WellKnownTypes.Value.ForNull());
+        start.Hparams.Add("list", Google.Protobuf.WellKnownTypes.Value.ForList(new Google.Protobuf.WellKnownTypes.Value()));
+        start.Hparams.Add("lr", Google.Protobuf.WellKnownTypes.Value.ForNumber(0.1));
+        using (EventFileWriter writer = EventFileWriter.Create(dir.Combine("run")))
+        {
+            writer.WriteSummary(PluginSummary(HParamsSummaries.SessionStartInfoTag, new Protos.HParams.HParamsPluginData { SessionStartInfo = start }.ToByteString()), 0);
+        }
+
+        SessionRecord session = HParamsLogReader.ReadSessions(dir.Path).Single();
+
+        Assert.That(session.HParams.Keys.Order(StringComparer.Ordinal), Is.EqualTo(new[] { "list", "lr" }), "None and null are empty cells in TensorBoard");
+        Assert.That(session.HParams["list"], Is.EqualTo("(ListValue with a value of no kind)"));
+        Assert.That(() => LogDirectoryValidator.Validate(dir.Path), Throws.Nothing);
+        Assert.That(() => ComparisonTable.Load([dir.Path]), Throws.Nothing);
+    }
+
     [Test]
     public async Task A_study_with_a_malformed_session_start_resumes_running_that_trial_again()
     {
@@ -162,7 +185,9 @@ public class HostileLogDirectoryTests
         Assert.That(read.Result, Is.Not.Empty);
     }
 
-    private static Summary Malformed(string tag) => new()
+    private static Summary Malformed(string tag) => PluginSummary(tag, ByteString.CopyFrom(0x0A, 0xFF, 0xFF, 0x01));
+
+    private static Summary PluginSummary(string tag, ByteString content) => new()
     {
         Value =
         {
@@ -171,7 +196,7 @@ public class HostileLogDirectoryTests
                 Tag = tag,
                 Metadata = new SummaryMetadata
                 {
-                    PluginData = new SummaryMetadata.Types.PluginData { PluginName = HParamsSummaries.PluginName, Content = ByteString.CopyFrom(0x0A, 0xFF, 0xFF, 0x01) },
+                    PluginData = new SummaryMetadata.Types.PluginData { PluginName = HParamsSummaries.PluginName, Content = content },
                 },
             },
         },

@@ -45,8 +45,8 @@ public class StudyLogDirectoryTests
 
         Assert.That(written, Is.EqualTo(4));
         Assert.That(Read(dir.Combine("rebuilt")), Is.EqualTo(Read(dir.Combine("workers"))));
-        Assert.That(HParamsLogReader.ReadExperiment(dir.Combine("rebuilt"))!.HparamInfos.Single().Name, Is.EqualTo("units"));
-        Assert.That(HParamsLogReader.ReadExperiment(dir.Combine("rebuilt"))!.MetricInfos.Single().Name.Group, Is.EqualTo("validation"));
+        Assert.That(HParamsLogReader.ReadExperiment(dir.Combine("rebuilt"))!.HParams.Single().Name, Is.EqualTo("units"));
+        Assert.That(HParamsLogReader.ReadExperiment(dir.Combine("rebuilt"))!.Metrics.Single().Group, Is.EqualTo("validation"));
         var refused = Assert.ThrowsAsync<IOException>(async () => await StudyLogDirectory.WriteAsync(storage, "rebuild", dir.Combine("rebuilt")))!;
         Assert.That(refused.Message, Does.Contain("is not empty").And.Contain("Nothing was written"));
         var unknown = Assert.ThrowsAsync<InvalidOperationException>(async () => await StudyLogDirectory.WriteAsync(storage, "other", dir.Combine("other")))!;

@@ -54,8 +54,8 @@ public class TunerTests
         var sessions = HParamsLogReader.ReadSessions(dir.Path);
         var experiment = HParamsLogReader.ReadExperiment(dir.Path)!;
 
-        Assert.That(experiment.HparamInfos.Select(h => h.Name), Is.EqualTo(new[] { "units", "optimizer" }));
-        Assert.That(experiment.MetricInfos.Single().Name.Tag, Is.EqualTo("accuracy"));
+        Assert.That(experiment.HParams.Select(h => h.Name), Is.EqualTo(new[] { "units", "optimizer" }));
+        Assert.That(experiment.Metrics.Single().Tag, Is.EqualTo("accuracy"));
         Assert.That(sessions.Select(s => s.Name), Is.EqualTo(Enumerable.Range(1, 6).Select(n => $"trial-{n:D4}")));
         Assert.That(sessions.Select(s => s.GroupName), Has.All.Match(@"^trial-\d{4}@[0-9a-f]{8}$"), "groups named by trial and study");
         Assert.That(sessions.Select(s => s.GroupName[..s.GroupName.IndexOf('@', StringComparison.Ordinal)]), Is.EqualTo(sessions.Select(s => s.Name)));

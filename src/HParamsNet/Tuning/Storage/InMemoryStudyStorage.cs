@@ -47,7 +47,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             return ValueTask.FromResult<IReadOnlyList<StudySummary>>([.. _studies.Values
                 .OrderBy(s => s.Definition.Name, StringComparer.Ordinal)
-                .Select(s => new StudySummary(s.Definition.Name, s.Definition.Experiment.ToProto(UnixTime.ToSeconds(s.Created)), s.Definition.Objective, s.Created))]);
+                .Select(s => new StudySummary(s.Definition.Name, s.Definition.Experiment.CreatedAt(s.Created), s.Definition.Objective, s.Created))]);
         }
     }
 

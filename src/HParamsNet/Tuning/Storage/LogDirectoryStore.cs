@@ -73,7 +73,7 @@ internal sealed class LogDirectoryStore : IDisposable
             return Create(experiment, movedAside: [], studyId);
         }
 
-        Experiment? recorded = HParamsLogReader.ReadExperiment(LogDir);
+        Experiment? recorded = HParamsLogReader.ReadStoredExperiment(LogDir);
         if (recorded is null)
         {
             // Only a crash of an earlier version (or a writer opened and closed with nothing in it)
@@ -300,7 +300,7 @@ internal sealed class LogDirectoryStore : IDisposable
     {
         SessionStatus.Success => TrialState.Complete,
         SessionStatus.Failure => TrialState.Failed,
-        _ when session.Texts.GetValueOrDefault(TrialSession.StatusTextTag)?.StartsWith("pruned", StringComparison.Ordinal) == true => TrialState.Pruned,
+        _ when session.IsPruned => TrialState.Pruned,
         _ => TrialState.Failed,
     };
 

@@ -14,9 +14,20 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
         ArgumentNullException.ThrowIfNull(Experiment);
         ArgumentNullException.ThrowIfNull(Objective);
         Utf16.ThrowIfInvalid(Name, $"Study name '{Name}'", nameof(Name));
+        ThrowIfNotTunable(Experiment.HParams, nameof(Experiment));
         if (!Experiment.Metrics.Contains(Objective.Metric))
         {
             throw new ArgumentException($"Study '{Name}': the objective's metric '{Objective.Metric.Tag}' is not one of the experiment's metrics; add it to them.", nameof(Objective));
+        }
+    }
+
+    /// <summary>Throws for an hparam a strategy cannot draw values for.</summary>
+    /// <exception cref="ArgumentException">An hparam has <see cref="Domain.Unspecified"/>; the message names it.</exception>
+    internal static void ThrowIfNotTunable(IEnumerable<HParam> space, string paramName)
+    {
+        if (space.FirstOrDefault(h => h.Domain == Domain.Unspecified) is { } hparam)
+        {
+            throw new ArgumentException($"Hparam '{hparam.Name}' has no domain (Domain.Unspecified), so no strategy can draw values for it. Declare it with Discrete, IntInterval or RealInterval; an experiment read from a log directory keeps only what TensorBoard stores.", paramName);
         }
     }
 
@@ -29,9 +40,7 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
     }
 
     /// <summary>The first difference between a recorded experiment (as TensorBoard stores it) and objective and this definition; <see langword="null"/> when they agree.</summary>
-    /// <param name="recordedExperiment">The experiment a storage holds.</param>
-    /// <param name="recordedObjective">The objective a storage holds.</param>
-    public string? DifferenceFrom(Protos.HParams.Experiment recordedExperiment, Objective recordedObjective)
+    internal string? DifferenceFrom(Protos.HParams.Experiment recordedExperiment, Objective recordedObjective)
     {
         ArgumentNullException.ThrowIfNull(recordedExperiment);
         ArgumentNullException.ThrowIfNull(recordedObjective);

@@ -37,10 +37,8 @@ public static class StudyLogDirectory
         }
 
         Directory.CreateDirectory(full);
-        Protos.HParams.Experiment experiment = summary.Experiment.Clone();
-        experiment.TimeCreatedSecs = UnixTime.ToSeconds(summary.Created);
         string studyId = TrialNames.StudyId(study);
-        LogDirectoryStore.PublishExperiment(full, HParamsSummaries.Experiment(experiment), studyId, options);
+        LogDirectoryStore.PublishExperiment(full, HParamsSummaries.Experiment(summary.Experiment, summary.Created), studyId, options);
         IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(study, cancellationToken).ConfigureAwait(false);
         foreach (FrozenTrial trial in trials.Where(t => t.HParams.Count > 0))
         {

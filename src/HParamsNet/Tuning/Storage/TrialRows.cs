@@ -54,11 +54,15 @@ internal static class TrialRows
         var studies = new List<StudySummary>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            studies.Add(new StudySummary(
-                reader.GetString(0),
+            string name = reader.GetString(0);
+            DateTimeOffset created = time(reader, 5);
+            HParamsExperiment experiment = HParamsExperiment.FromProto(
                 Protos.HParams.Experiment.Parser.ParseFrom((byte[])reader[1]),
-                new Objective(new Metric(reader.GetString(3), reader.GetString(2)), (StudyDirection)reader.GetInt32(4)),
-                time(reader, 5)));
+                created,
+                skipped => throw new InvalidDataException($"Study '{name}': the stored experiment's {skipped}. The record was not written by HParamsNet; recreate the study."));
+            (string group, string tag) = (reader.GetString(2), reader.GetString(3));
+            Metric objective = experiment.Metrics.FirstOrDefault(m => m.Group == group && m.Tag == tag) ?? new Metric(tag, group);
+            studies.Add(new StudySummary(name, experiment, new Objective(objective, (StudyDirection)reader.GetInt32(4)), created));
         }
 
         return studies;

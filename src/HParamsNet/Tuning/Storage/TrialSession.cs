@@ -1,5 +1,6 @@
 using System.Globalization;
 using HParamsNet.Events;
+using HParamsNet.Sessions;
 using HParamsNet.Summaries;
 using HParamsNet.Trials;
 
@@ -13,7 +14,7 @@ namespace HParamsNet.Tuning.Storage;
 internal sealed class TrialSession : IDisposable
 {
     /// <summary>The text tag that says how a trial ended, in words (TensorBoard's Text dashboard).</summary>
-    public const string StatusTextTag = "tuner/status";
+    public const string StatusTextTag = SessionRecord.StatusTextTag;
 
     private readonly EventFileWriterOptions? _options;
     private readonly Dictionary<string, SummaryWriter> _writers = new(StringComparer.Ordinal);
