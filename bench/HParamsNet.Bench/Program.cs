@@ -7,6 +7,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- compare-data DIR   the CLI benchmark's log directory (10,000 sessions x 100 steps x 2 metrics)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- storage     the study storages alone: trials/s with 4 tasks, reading 10,000 trials
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- ask-tell    one ask + tell of a Study with 10,000 trials in it, per store
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- report DIR  the study report of DIR (e.g. compare-data's): read, build, load in Chromium
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- bdn [args]  BenchmarkDotNet (memory diagnoser)
 using BenchmarkDotNet.Running;
 using HParamsNet.Bench;
@@ -38,11 +39,14 @@ switch (command)
     case "ask-tell":
         AskTellLatency.Run(args.Skip(1).ToArray());
         break;
+    case "report":
+        ReportTiming.Run(args.Skip(1).ToArray());
+        break;
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | gp-scale | compare-data | storage | ask-tell | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | gp-scale | compare-data | storage | ask-tell | report | bdn");
         Environment.Exit(2);
         break;
 }

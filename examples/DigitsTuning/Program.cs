@@ -75,6 +75,7 @@ foreach ((string name, (StudyResult result, int epochs)) in new[] { ("default + 
 }
 
 Console.WriteLine($"Open both with: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, root)}");
+TunerConsole.PrintReportCommand(new Objective(accuracy, StudyDirection.Maximize), Path.Combine(root, "auto_median_pruner"), Path.Combine(root, "random"));
 
 /// <summary>Counts the epochs a fit completed, pruned or not.</summary>
 internal sealed class EpochCounter : IFitCallback

@@ -67,7 +67,9 @@ internal static class Launcher
         TimeSpan elapsed = watch.Elapsed;
         await using IStudyStorage storage = await url.OpenAsync(cancellationToken);
         IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(settings.Study, cancellationToken);
-        Summary.Print(StudyObjective.Create(settings).Objective, trials, elapsed, replacements);
+        Objective objective = StudyObjective.Create(settings).Objective;
+        Summary.Print(objective, trials, elapsed, replacements);
+        TunerConsole.PrintReportCommand(objective, $"{url}#{settings.Study}"); // a password is shown as ***
         return 0;
     }
 

@@ -63,3 +63,4 @@ using (TorchModel refit = estimator.Fit(allScaler.Transform(data), best))
 }
 
 Console.WriteLine($"Wrote {logDir}; open it with: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, logDir)}");
+TunerConsole.PrintReportCommand(options.Objective, logDir);

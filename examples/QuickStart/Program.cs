@@ -56,3 +56,4 @@ foreach (ConfigurationResult row in result.Configurations)
 AnsiConsole.Write(table);
 Console.WriteLine($"Best: {result.BestScore:F4} using {TunerConsole.Params(result.BestParams, options.Space)} ({result.BestTrial!.Name})");
 Console.WriteLine($"Wrote {logDir}; open it with: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, logDir)}");
+TunerConsole.PrintReportCommand(options.Objective, logDir);

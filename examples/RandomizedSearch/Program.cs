@@ -49,3 +49,4 @@ foreach (ConfigurationResult row in result.Configurations.OrderBy(r => r.Rank))
 
 Console.WriteLine($"Best params: {TunerConsole.Params(result.BestParams, options.Space)} (mean CV accuracy {result.BestScore:F4})");
 Console.WriteLine($"Wrote {logDir}; open it with: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, logDir)}");
+TunerConsole.PrintReportCommand(options.Objective, logDir);

@@ -32,6 +32,15 @@ internal static class TunerConsole
         return result!;
     }
 
+    /// <summary>Prints the command that builds the HTML report of <paramref name="sources"/> (log directories or a storage URL), side by side when several.</summary>
+    public static void PrintReportCommand(Objective objective, params string[] sources)
+    {
+        string[] shown = [.. sources.Select(s => s.Contains("://", StringComparison.Ordinal) ? s : Path.GetRelativePath(Environment.CurrentDirectory, s))];
+        string metric = objective.Metric.Group.Length == 0 ? objective.Metric.Tag : $"{objective.Metric.Group}/{objective.Metric.Tag}";
+        string output = shown.Length == 1 && !shown[0].Contains("://", StringComparison.Ordinal) ? $"{shown[0]}.html" : "report.html";
+        Console.WriteLine($"Report (one HTML page with the plots): dotnet run -c Release --project src/HParamsNet.Cli -- report {string.Join(' ', shown)} --metric {metric} --{objective.Direction.ToString().ToLowerInvariant()} -o {output}");
+    }
+
     /// <summary>Formats a configuration as scikit-learn prints params: {'a': 1, 'b': 'x'}.</summary>
     public static string Params(IReadOnlyDictionary<string, object> hparams, IEnumerable<HParam> order) =>
         "{" + string.Join(", ", order.Select(h => $"'{h.Name}': {Format(hparams[h.Name])}")) + "}";

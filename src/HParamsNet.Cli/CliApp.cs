@@ -26,6 +26,7 @@ public static class CliApp
                 ExportCommand.Create(context),
                 ValidateCommand.Create(context),
                 RebuildCommand.Create(context),
+                ReportCommand.Create(context),
             },
         };
         ParseResult parse = root.Parse(args);
