@@ -71,6 +71,20 @@ public class StorageCliTests
     }
 
     [Test]
+    public void Report_draws_every_study_of_a_storage_side_by_side()
+    {
+        string path = Path.Combine(_dir, "studies.html");
+
+        var (exit, output, error) = Run("report", Url, "-o", path);
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(output, Does.Contain("6 trials, objective loss (minimised)"));
+        string html = File.ReadAllText(path);
+        Assert.That(html, Does.Contain($"\"label\":\"{Url}#narrow\"").And.Contain($"\"label\":\"{Url}#wide\""));
+        Assert.That(html, Does.Contain("\"failed\":1"), "narrow's out-of-memory trial");
+    }
+
+    [Test]
     public void Best_and_export_read_one_study_named_after_the_hash()
     {
         var (exit, output, _) = Run("best", $"{Url}#wide", "--metric", "loss", "--json");
