@@ -43,6 +43,18 @@ public sealed record HParam
     public string Description { get; }
 
     /// <summary>
+    /// When the hparam exists; <see langword="null"/> for always. TensorBoard does not store it:
+    /// the experiment declares every hparam, and a session has only those its condition allowed.
+    /// </summary>
+    public HParamCondition? Condition { get; init; }
+
+    /// <summary>The same hparam, existing only while <paramref name="parent"/> has one of <paramref name="values"/>.</summary>
+    /// <param name="parent">The name of the hparam it depends on; it must come earlier in the space.</param>
+    /// <param name="values">The parent's values that make it exist.</param>
+    /// <example><c>new HParam("num_leaves", new IntInterval(4, 1024) { Log = true }).When("trainer", "lightgbm")</c></example>
+    public HParam When(string parent, params object[] values) => this with { Condition = new HParamCondition(parent, values) };
+
+    /// <summary>
     /// Checks that <paramref name="value"/> is in the domain and returns it normalised (whole
     /// numbers as <see cref="long"/>, other numbers as <see cref="double"/>).
     /// </summary>
@@ -50,7 +62,7 @@ public sealed record HParam
     public object Validate(object? value) => Domain.Validate(Name, value);
 
     /// <inheritdoc/>
-    public override string ToString() => $"HParam '{Name}': {Domain}";
+    public override string ToString() => Condition is null ? $"HParam '{Name}': {Domain}" : $"HParam '{Name}': {Domain} {Condition}";
 
     internal HParamInfo ToInfo()
     {

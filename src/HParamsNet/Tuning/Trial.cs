@@ -64,7 +64,11 @@ public sealed class Trial
     /// <exception cref="KeyNotFoundException">No hparam has that name; the message lists those that do.</exception>
     public object this[string name] => HParams.FirstOrDefault(p => p.Key.Name == name) is { Key: not null } pair
         ? pair.Value
-        : throw new KeyNotFoundException($"Trial {Number} has no hparam '{name}' (it has {string.Join(", ", HParams.Keys.Select(h => $"'{h.Name}'"))}).");
+        : throw new KeyNotFoundException($"Trial {Number} has no hparam '{name}' (it has {string.Join(", ", HParams.Keys.Select(h => $"'{h.Name}'"))}). A conditional hparam is absent when its condition does not hold: ask Has(\"{name}\") first.");
+
+    /// <summary>Whether the trial has hparam <paramref name="name"/>: false for an unknown name and for a conditional hparam whose condition does not hold.</summary>
+    /// <param name="name">The hparam's name.</param>
+    public bool Has(string name) => HParams.Keys.Any(h => h.Name == name);
 
     /// <summary>The value of hparam <paramref name="name"/> as <typeparamref name="T"/> (int, long, double, float, string or bool).</summary>
     /// <exception cref="KeyNotFoundException">No hparam has that name.</exception>

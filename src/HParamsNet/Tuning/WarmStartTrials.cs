@@ -33,7 +33,7 @@ internal static class WarmStartTrials
                     continue;
                 }
 
-                if (options.Space.Any(h => !first.HParams.ContainsKey(h.Name)))
+                if (options.Space.Any(h => !first.HParams.ContainsKey(h.Name) && ConditionalSpace.IsActiveIn(h, first.HParams)))
                 {
                     skipped++;
                     continue;

@@ -23,8 +23,10 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
 
     /// <summary>Throws for an hparam a strategy cannot draw values for.</summary>
     /// <exception cref="ArgumentException">An hparam has <see cref="Domain.Unspecified"/>; the message names it.</exception>
-    internal static void ThrowIfNotTunable(IEnumerable<HParam> space, string paramName)
+    /// <exception cref="ArgumentException">A condition names an hparam that is not earlier in the space, or values outside its domain.</exception>
+    internal static void ThrowIfNotTunable(IReadOnlyList<HParam> space, string paramName)
     {
+        ConditionalSpace.Validate(space, paramName);
         if (space.FirstOrDefault(h => h.Domain == Domain.Unspecified) is { } hparam)
         {
             throw new ArgumentException($"Hparam '{hparam.Name}' has no domain (Domain.Unspecified), so no strategy can draw values for it. Declare it with Discrete, IntInterval or RealInterval; an experiment read from a log directory keeps only what TensorBoard stores.", paramName);

@@ -3,8 +3,8 @@ namespace HParamsNet.Tuning.Storage;
 /// <summary>Checks a trial's configuration against its study's hparams before a storage records it.</summary>
 internal static class StudyHParams
 {
-    /// <summary>The configuration normalised (numbers as long or double), every hparam present and inside its domain.</summary>
-    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain; the message names it.</exception>
+    /// <summary>The configuration normalised (numbers as long or double), every active hparam present and inside its domain, every inactive one absent.</summary>
+    /// <exception cref="ArgumentException">A value is missing, unknown, outside its domain, or given to an hparam whose condition does not hold; the message names it.</exception>
     public static IReadOnlyDictionary<string, object> Validate(HParamsExperiment experiment, IReadOnlyDictionary<string, object> hparams)
     {
         var byName = experiment.HParams.ToDictionary(h => h.Name, StringComparer.Ordinal);
@@ -16,9 +16,21 @@ internal static class StudyHParams
         var normalized = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (HParam hparam in experiment.HParams)
         {
-            if (!hparams.TryGetValue(hparam.Name, out object? value))
+            bool active = ConditionalSpace.IsActiveIn(hparam, normalized);
+            bool given = hparams.TryGetValue(hparam.Name, out object? value);
+            if (!active)
             {
-                throw new ArgumentException($"Hparam '{hparam.Name}' has no value; a trial's configuration gives every hparam of the study a value.", nameof(hparams));
+                if (given)
+                {
+                    throw new ArgumentException($"Hparam '{hparam.Name}' has a value, but it exists only {hparam.Condition}; leave it out of this configuration.", nameof(hparams));
+                }
+
+                continue;
+            }
+
+            if (!given)
+            {
+                throw new ArgumentException($"Hparam '{hparam.Name}' has no value; a trial's configuration gives every active hparam of the study a value.", nameof(hparams));
             }
 
             normalized[hparam.Name] = hparam.Validate(value);

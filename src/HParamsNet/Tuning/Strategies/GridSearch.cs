@@ -31,42 +31,95 @@ public sealed class GridSearch : SearchStrategy
     public override long? Capacity(IReadOnlyList<HParam> space)
     {
         ArgumentNullException.ThrowIfNull(space);
-        return space.Aggregate(1L, (product, hparam) => product * Points(hparam.Domain).Count);
+        IReadOnlyList<object>[] axes = [.. space.Select(h => Points(h.Domain))];
+        var parents = space.Select(h => h.Condition?.Parent).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return Count(space, axes, parents, 0, new Dictionary<string, object>(StringComparer.Ordinal));
     }
 
-    /// <summary>Every combination, in the order they are tried.</summary>
+    /// <summary>Every combination, in the order they are tried; an hparam whose condition does not hold is left out (so a branch's combinations appear once).</summary>
     /// <param name="space">The hparams.</param>
     public IEnumerable<IReadOnlyDictionary<HParam, object>> Enumerate(IReadOnlyList<HParam> space)
     {
         ArgumentNullException.ThrowIfNull(space);
-        IReadOnlyList<object>[] axes = space.Select(h => Points(h.Domain)).ToArray();
-        var index = new int[axes.Length];
-        if (axes.Any(a => a.Count == 0))
+        IReadOnlyList<object>[] axes = [.. space.Select(h => Points(h.Domain))];
+        return From(space, axes, 0, new Dictionary<HParam, object>(space.Count), new Dictionary<string, object>(StringComparer.Ordinal));
+    }
+
+    // Declaration order, the last active hparam changing fastest: the tutorial's nested loops, with
+    // an inactive hparam's loop skipped.
+    private static IEnumerable<IReadOnlyDictionary<HParam, object>> From(IReadOnlyList<HParam> space, IReadOnlyList<object>[] axes, int index, Dictionary<HParam, object> chosen, Dictionary<string, object> byName)
+    {
+        if (index == space.Count)
         {
+            yield return new Dictionary<HParam, object>(chosen);
             yield break;
         }
 
-        while (true)
+        HParam hparam = space[index];
+        if (!ConditionalSpace.IsActiveIn(hparam, byName))
         {
-            var combination = new Dictionary<HParam, object>(space.Count);
-            for (int i = 0; i < axes.Length; i++)
+            foreach (IReadOnlyDictionary<HParam, object> combination in From(space, axes, index + 1, chosen, byName))
             {
-                combination[space[i]] = axes[i][index[i]];
+                yield return combination;
             }
 
-            yield return combination;
+            yield break;
+        }
 
-            int axis = axes.Length - 1;
-            while (axis >= 0 && ++index[axis] == axes[axis].Count)
+        foreach (object value in axes[index])
+        {
+            chosen[hparam] = value;
+            byName[hparam.Name] = HParamValues.Normalize(hparam.Name, value);
+            foreach (IReadOnlyDictionary<HParam, object> combination in From(space, axes, index + 1, chosen, byName))
             {
-                index[axis] = 0;
-                axis--;
+                yield return combination;
+            }
+        }
+
+        chosen.Remove(hparam);
+        byName.Remove(hparam.Name);
+    }
+
+    // Combinations from index on: a product, except that a parent's values are counted one by one
+    // (each opens its own branch). Checked arithmetic: a grid beyond long counts as unbounded.
+    private static long? Count(IReadOnlyList<HParam> space, IReadOnlyList<object>[] axes, HashSet<string> parents, int index, Dictionary<string, object> byName)
+    {
+        if (index == space.Count)
+        {
+            return 1;
+        }
+
+        HParam hparam = space[index];
+        if (!ConditionalSpace.IsActiveIn(hparam, byName))
+        {
+            return Count(space, axes, parents, index + 1, byName);
+        }
+
+        try
+        {
+            if (!parents.Contains(hparam.Name))
+            {
+                return Count(space, axes, parents, index + 1, byName) is long rest ? checked(axes[index].Count * rest) : null;
             }
 
-            if (axis < 0)
+            long total = 0;
+            foreach (object value in axes[index])
             {
-                yield break;
+                byName[hparam.Name] = HParamValues.Normalize(hparam.Name, value);
+                if (Count(space, axes, parents, index + 1, byName) is not long branch)
+                {
+                    return null;
+                }
+
+                total = checked(total + branch);
             }
+
+            byName.Remove(hparam.Name);
+            return total;
+        }
+        catch (OverflowException)
+        {
+            return null;
         }
     }
 

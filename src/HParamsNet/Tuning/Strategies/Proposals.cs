@@ -44,18 +44,32 @@ internal static class Proposals
         return untried;
     }
 
-    private static IReadOnlyDictionary<HParam, object>? Checked(SearchStrategy strategy, IReadOnlyList<HParam> space, IReadOnlyDictionary<HParam, object>? proposal)
+    // Inactive hparams are dropped first, so that every strategy may propose a value for each
+    // hparam; then each active one must have a value inside its domain.
+    private static Dictionary<HParam, object>? Checked(SearchStrategy strategy, IReadOnlyList<HParam> space, IReadOnlyDictionary<HParam, object>? proposal)
     {
-        foreach (HParam hparam in proposal is null ? [] : space)
+        if (proposal is null)
         {
-            if (!proposal!.TryGetValue(hparam, out object? value))
+            return null;
+        }
+
+        Dictionary<HParam, object> active = ConditionalSpace.Active(space, proposal);
+        var byName = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (HParam hparam in space)
+        {
+            if (!ConditionalSpace.IsActiveIn(hparam, byName))
+            {
+                continue;
+            }
+
+            if (!active.TryGetValue(hparam, out object? value))
             {
                 throw new InvalidOperationException($"{strategy.GetType().Name} proposed no value for hparam '{hparam.Name}'.");
             }
 
-            hparam.Validate(value);
+            byName[hparam.Name] = hparam.Validate(value);
         }
 
-        return proposal;
+        return active;
     }
 }

@@ -17,7 +17,7 @@ public sealed class RandomSearch : SearchStrategy
         bool allDiscrete = context.Space.All(h => h.Domain is Discrete);
         for (int draw = 0; draw < MaxRedraws; draw++)
         {
-            var candidate = context.Space.ToDictionary(h => h, h => h.Domain.SampleUniform(context.Random));
+            var candidate = ConditionalSpace.Active(context.Space, context.Space.ToDictionary(h => h, h => h.Domain.SampleUniform(context.Random)));
             if (!allDiscrete || !context.IsTaken(candidate))
             {
                 return candidate;

@@ -29,13 +29,27 @@ internal sealed class SpaceEncoding
 
     public Dimension[] Dimensions { get; }
 
-    /// <summary>The coordinates of a recorded configuration, or null if it does not fit the space.</summary>
+    /// <summary>
+    /// The coordinates of a recorded configuration, or null if it does not fit the space. An hparam
+    /// whose condition does not hold there has no coordinate: NaN (see <see cref="Imputed"/>).
+    /// </summary>
     public double[]? Encode(IReadOnlyDictionary<string, object> hparams)
     {
         var point = new double[Dimensions.Length];
         for (int i = 0; i < Dimensions.Length; i++)
         {
-            if (!hparams.TryGetValue(Space[i].Name, out object? value) || Dimensions[i].Encode(value) is not double x)
+            if (!hparams.TryGetValue(Space[i].Name, out object? value))
+            {
+                if (ConditionalSpace.IsActiveIn(Space[i], hparams))
+                {
+                    return null;
+                }
+
+                point[i] = double.NaN;
+                continue;
+            }
+
+            if (Dimensions[i].Encode(value) is not double x)
             {
                 return null;
             }
@@ -44,6 +58,30 @@ internal sealed class SpaceEncoding
         }
 
         return point;
+    }
+
+    /// <summary>
+    /// The point with each inactive coordinate at the middle of its dimension (the first category):
+    /// how the GP and the genetic strategy see a conditional space, one fixed value standing for
+    /// "absent", so that trials of every branch share one model.
+    /// </summary>
+    public double[]? Imputed(double[]? point)
+    {
+        if (point is null || !Array.Exists(point, double.IsNaN))
+        {
+            return point;
+        }
+
+        double[] filled = (double[])point.Clone();
+        for (int i = 0; i < filled.Length; i++)
+        {
+            if (double.IsNaN(filled[i]))
+            {
+                filled[i] = Dimensions[i].IsCategorical ? 0 : (Dimensions[i].Low + Dimensions[i].High) / 2;
+            }
+        }
+
+        return filled;
     }
 
     /// <summary>The configuration at <paramref name="point"/>.</summary>

@@ -17,7 +17,7 @@ internal static class UntriedConfigurations
     {
         for (int draw = 0; draw < RandomDraws; draw++)
         {
-            var candidate = context.Space.ToDictionary(h => h, h => h.Domain.SampleUniform(context.Random));
+            var candidate = ConditionalSpace.Active(context.Space, context.Space.ToDictionary(h => h, h => h.Domain.SampleUniform(context.Random)));
             if (!context.IsTaken(candidate))
             {
                 return candidate;
@@ -35,7 +35,7 @@ internal static class UntriedConfigurations
         long offset = context.Random.NextInt64(count);
         for (long i = 0; i < count; i++)
         {
-            var candidate = At(context.Space, (offset + i) % count);
+            var candidate = ConditionalSpace.Active(context.Space, At(context.Space, (offset + i) % count));
             if (!context.IsTaken(candidate))
             {
                 return candidate;

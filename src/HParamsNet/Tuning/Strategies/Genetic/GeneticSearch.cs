@@ -36,7 +36,7 @@ public sealed class GeneticSearch : SearchStrategy
         var scored = new List<(double[] Point, double Loss)>();
         foreach (FrozenTrial trial in context.Trials)
         {
-            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Encode(trial.HParams) is double[] point)
+            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Imputed(encoding.Encode(trial.HParams)) is double[] point)
             {
                 scored.Add((point, context.Objective.Direction == StudyDirection.Minimize ? trial.Value : -trial.Value));
             }

@@ -44,7 +44,7 @@ public sealed class GpSearch : SearchStrategy
         var losses = new List<double>();
         foreach (FrozenTrial trial in context.Trials)
         {
-            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Encode(trial.HParams) is double[] encoded)
+            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Imputed(encoding.Encode(trial.HParams)) is double[] encoded)
             {
                 points.Add(cube.ToUnit(encoded));
                 losses.Add(context.Objective.Direction == StudyDirection.Minimize ? trial.Value : -trial.Value);
@@ -67,7 +67,7 @@ public sealed class GpSearch : SearchStrategy
             .Concat(context.Trials.Where(t => t.State == TrialState.Failed).Select(t => t.HParams));
         foreach (IReadOnlyDictionary<string, object> liar in liars)
         {
-            if (encoding.Encode(liar) is double[] encoded)
+            if (encoding.Imputed(encoding.Encode(liar)) is double[] encoded)
             {
                 points.Add(cube.ToUnit(encoded));
                 losses.Add(worst);

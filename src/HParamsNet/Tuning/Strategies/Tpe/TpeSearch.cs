@@ -69,6 +69,11 @@ public sealed class TpeSearch : SearchStrategy
             above.AddRange(context.Running.Select(encoding.Encode).OfType<double[]>());
         }
 
+        if (ConditionalSpace.IsConditional(context.Space))
+        {
+            return encoding.Decode(BestPerActiveHParam(below, above, encoding.Dimensions, context.Random));
+        }
+
         var good = new ParzenEstimator(encoding.Dimensions, below, Weights(below.Count), Options.PriorWeight, Options.Multivariate);
         var rest = new ParzenEstimator(encoding.Dimensions, above, Weights(above.Count), Options.PriorWeight, Options.Multivariate);
         return encoding.Decode(Options.Multivariate ? BestJoint(good, rest, context.Random) : BestPerDimension(good, rest, encoding.Dimensions.Length, context.Random));
@@ -80,23 +85,50 @@ public sealed class TpeSearch : SearchStrategy
         var point = new double[dimensions];
         for (int d = 0; d < dimensions; d++)
         {
-            double best = good.SampleDimension(random, d);
-            double bestScore = good.LogDensityDimension(d, best) - rest.LogDensityDimension(d, best);
-            for (int i = 1; i < Options.Candidates; i++)
-            {
-                double candidate = good.SampleDimension(random, d);
-                double score = good.LogDensityDimension(d, candidate) - rest.LogDensityDimension(d, candidate);
-                if (score > bestScore)
-                {
-                    best = candidate;
-                    bestScore = score;
-                }
-            }
-
-            point[d] = best;
+            point[d] = BestOf(good, rest, d, random);
         }
 
         return point;
+    }
+
+    // A conditional space, as Optuna's TPE treats one: each hparam's densities are fitted on the
+    // trials where it was active only (both the good and the rest), so a branch's hparams learn
+    // from that branch. The joint (multivariate) form would need every coordinate of every trial,
+    // so a conditional space is searched hparam by hparam whatever Options.Multivariate says.
+    private double[] BestPerActiveHParam(List<double[]> below, List<double[]> above, SpaceEncoding.Dimension[] dimensions, Random random)
+    {
+        var point = new double[dimensions.Length];
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            int at = d;
+            List<double[]> good = [.. below.Where(p => !double.IsNaN(p[at])).Select(p => new[] { p[at] })];
+            List<double[]> rest = [.. above.Where(p => !double.IsNaN(p[at])).Select(p => new[] { p[at] })];
+            point[d] = BestOf(
+                new ParzenEstimator([dimensions[d]], good, Weights(good.Count), Options.PriorWeight, multivariate: false),
+                new ParzenEstimator([dimensions[d]], rest, Weights(rest.Count), Options.PriorWeight, multivariate: false),
+                0,
+                random);
+        }
+
+        return point;
+    }
+
+    private double BestOf(ParzenEstimator good, ParzenEstimator rest, int d, Random random)
+    {
+        double best = good.SampleDimension(random, d);
+        double bestScore = good.LogDensityDimension(d, best) - rest.LogDensityDimension(d, best);
+        for (int i = 1; i < Options.Candidates; i++)
+        {
+            double candidate = good.SampleDimension(random, d);
+            double score = good.LogDensityDimension(d, candidate) - rest.LogDensityDimension(d, candidate);
+            if (score > bestScore)
+            {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+
+        return best;
     }
 
     // Multivariate TPE: joint candidates scored by the ratio of the joint densities.
