@@ -1,0 +1,58 @@
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.Strategies;
+using Microsoft.ML;
+
+namespace HParamsNet.MLNet;
+
+/// <summary>How <see cref="MLNetTuner"/> tunes: where it writes, how many trials, which trainers or which pipeline.</summary>
+public sealed record MLNetTunerOptions
+{
+    /// <summary>The study's TensorBoard log directory.</summary>
+    public required string LogDir { get; init; }
+
+    /// <summary>
+    /// The search strategy; TPE by default, which fits each hparam on the trials where it is active
+    /// (the trainers' spaces are conditional), after 10 random trials.
+    /// </summary>
+    public SearchStrategy Strategy { get; init; } = new TpeSearch(new TpeOptions { StartupTrials = 10 });
+
+    /// <summary>Trials to run; each fits <see cref="Folds"/> models.</summary>
+    public int MaxTrials { get; init; } = 30;
+
+    /// <summary>Cross-validation folds per trial (stratified for classification): the folds of a trial are one TensorBoard session group.</summary>
+    public int Folds { get; init; } = 3;
+
+    /// <summary>Seeds the strategy, the folds' shuffle and ML.NET.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Trials run at once.</summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>The trainers searched over (see <see cref="TrainerSpaces.Trainers"/>); all when <see langword="null"/>. Ignored with <see cref="Pipeline"/>.</summary>
+    public IReadOnlyList<string>? Trainers { get; init; }
+
+    /// <summary>
+    /// Your own pipeline: a function from a configuration (values by hparam name: a trial's, then the
+    /// best one for the refit) to an estimator taking <c>Features</c> and <c>Label</c>. Give
+    /// <see cref="Space"/> with it. <see langword="null"/>: <see cref="TrainerSpaces.Build"/>.
+    /// </summary>
+    public Func<MLContext, IReadOnlyDictionary<string, object>, IEstimator<ITransformer>>? Pipeline { get; init; }
+
+    /// <summary>The hparams <see cref="Pipeline"/> reads (conditional ones allowed); <see cref="TrainerSpaces.Space"/> when <see langword="null"/>.</summary>
+    public IReadOnlyList<HParam>? Space { get; init; }
+
+    /// <summary>Reports the tuner's progress.</summary>
+    public IProgress<TunerProgress>? Progress { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(LogDir, nameof(LogDir));
+        ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTrials, 1, nameof(MaxTrials));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 2, nameof(Folds));
+        if (Pipeline is not null && Space is null)
+        {
+            throw new ArgumentException("A custom Pipeline needs the Space of hparams it reads.", nameof(Space));
+        }
+    }
+}
