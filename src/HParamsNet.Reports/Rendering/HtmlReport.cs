@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Reflection;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
