@@ -34,9 +34,7 @@ public static class MLNetTuner
         MLTask task = train.Task;
         IReadOnlyList<Metric> metrics = TaskMetrics.For(task);
         Func<MLContext, IReadOnlyDictionary<string, object>, IEstimator<ITransformer>> pipeline = options.Pipeline ?? ((ml, hparams) => TrainerSpaces.Build(ml, task, hparams));
-        ICrossValidator splitter = task == MLTask.Regression
-            ? new KFold(options.Folds, shuffle: true, seed: options.Seed)
-            : new StratifiedKFold(options.Folds, shuffle: true, seed: options.Seed);
+        ICrossValidator splitter = Splitter(task, options.Folds, options.Seed);
         var tuner = new Tuner(new TunerOptions
         {
             LogDir = options.LogDir,
@@ -53,11 +51,8 @@ public static class MLNetTuner
 
         StudyResult study = await tuner.RunAsync(trial =>
         {
-            CrossValidationFold fold = trial.Fold!;
-            var ml = new MLContext(options.Seed);
             IReadOnlyDictionary<string, object> hparams = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
-            ITransformer model = pipeline(ml, hparams).Fit(train.Subset(fold.TrainIndices).ToDataView(ml));
-            IReadOnlyDictionary<string, double> scores = TaskMetrics.Evaluate(ml, task, model, train.Subset(fold.TestIndices).ToDataView(ml));
+            IReadOnlyDictionary<string, double> scores = FoldScores(train, trial.Fold!, ml => pipeline(ml, hparams), options.Seed);
             return new TrialValues(scores[metrics[0].Tag], metrics.Skip(1).ToDictionary(m => m, m => scores[m.Tag]));
         }, cancellationToken).ConfigureAwait(false);
 
@@ -68,7 +63,36 @@ public static class MLNetTuner
         }
 
         var refit = new MLContext(options.Seed);
+        // (the refit sees every training row once; its score is measured by the caller on held-out rows)
         ITransformer best = pipeline(refit, study.BestParams).Fit(train.ToDataView(refit));
         return new MLNetTuningResult(study, study.BestParams, best, (study.Trials.Count * options.Folds) + 1);
+    }
+
+    /// <summary>
+    /// A pipeline's mean scores over the same folds a study with these <paramref name="folds"/> and
+    /// <paramref name="seed"/> uses: how to compare, say, ML.NET's defaults with a tuned result by
+    /// cross-validation rather than by the held-out rows.
+    /// </summary>
+    /// <param name="train">The training rows.</param>
+    /// <param name="pipeline">The estimator to fit on each fold.</param>
+    /// <param name="folds">Folds (stratified for classification).</param>
+    /// <param name="seed">The folds' shuffle and ML.NET's seed.</param>
+    public static IReadOnlyDictionary<string, double> CrossValidate(TabularData train, Func<MLContext, IEstimator<ITransformer>> pipeline, int folds, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var perFold = Splitter(train.Task, folds, seed).Split(train.Rows, train.Classes).Select(fold => FoldScores(train, fold, pipeline, seed)).ToList();
+        return perFold[0].Keys.ToDictionary(k => k, k => perFold.Average(f => f[k]), StringComparer.Ordinal);
+    }
+
+    private static ICrossValidator Splitter(MLTask task, int folds, int seed) => task == MLTask.Regression
+        ? new KFold(folds, shuffle: true, seed: seed)
+        : new StratifiedKFold(folds, shuffle: true, seed: seed);
+
+    private static IReadOnlyDictionary<string, double> FoldScores(TabularData train, CrossValidationFold fold, Func<MLContext, IEstimator<ITransformer>> pipeline, int seed)
+    {
+        var ml = new MLContext(seed);
+        ITransformer model = pipeline(ml).Fit(train.Subset(fold.TrainIndices).ToDataView(ml));
+        return TaskMetrics.Evaluate(ml, train.Task, model, train.Subset(fold.TestIndices).ToDataView(ml));
     }
 }

@@ -56,6 +56,17 @@ public class TrainerSpacesTests
     }
 
     [Test]
+    public void Cross_validating_a_default_gives_every_metric_averaged_over_the_folds()
+    {
+        TabularData data = Data.For(MLTask.Regression, rows: 120);
+
+        IReadOnlyDictionary<string, double> scores = MLNetTuner.CrossValidate(data, ml => TrainerSpaces.Default(ml, MLTask.Regression, "sdca"), folds: 3, seed: 0);
+
+        Assert.That(scores.Keys, Is.EquivalentTo(new[] { "rmse", "mae", "r2" }));
+        Assert.That(scores["rmse"], Is.GreaterThan(scores["mae"]).And.LessThan(200), "RMSE >= MAE, on a target of 25 to 346");
+    }
+
+    [Test]
     public void A_table_refuses_labels_that_are_not_classes_and_reads_csv_headers()
     {
         Assert.That(() => new TabularData(MLTask.BinaryClassification, [[1f], [2f]], [0f, 2f]), Throws.ArgumentException.With.Message.Contains("Label 2 is not a class of a BinaryClassification task"));
