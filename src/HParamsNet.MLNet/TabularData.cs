@@ -127,25 +127,24 @@ public sealed class TabularData
 
             string[] cells = line.Split(',');
             var numbers = new float[cells.Length];
-            for (int c = 0; c < cells.Length; c++)
+            int bad = -1;
+            for (int c = 0; c < cells.Length && bad < 0; c++)
             {
-                if (!float.TryParse(cells[c], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out numbers[c]))
+                bad = float.TryParse(cells[c], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out numbers[c]) ? -1 : c;
+            }
+
+            if (bad >= 0)
+            {
+                if (lineNumber == 1)
                 {
-                    if (lineNumber == 1)
-                    {
-                        numbers = null!;
-                        break; // a header line
-                    }
-
-                    throw new FormatException($"Line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number.");
+                    continue; // a header line
                 }
+
+                throw new FormatException($"Line {lineNumber}, column {bad + 1}: '{cells[bad]}' is not a number.");
             }
 
-            if (numbers is not null)
-            {
-                features.Add(numbers[..^1]);
-                labels.Add(numbers[^1]);
-            }
+            features.Add(numbers[..^1]);
+            labels.Add(numbers[^1]);
         }
 
         return new TabularData(task, features, labels);

@@ -21,4 +21,8 @@ internal sealed record ReportTrial(
     IReadOnlyDictionary<string, object> HParams,
     double Start,
     double? End,
-    IReadOnlyList<double[]> Curve);
+    IReadOnlyList<double[]> Curve)
+{
+    /// <summary>Complete with a finite value: what the history, slices, parallel coordinates and importances draw.</summary>
+    public bool IsScored => State == TrialStates.Complete && Value is double v && double.IsFinite(v);
+}

@@ -90,7 +90,7 @@ public sealed class StudyReport
         var logScale = axes.Where(a => a.Log).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         ReportSource[] reported = [.. taken.Select(source =>
         {
-            ReportTrial[] scored = [.. source.Trials.Where(t => t.State == TrialStates.Complete && t.Value is double v && double.IsFinite(v))];
+            ReportTrial[] scored = [.. source.Trials.Where(t => t.IsScored)];
             IReadOnlyList<HParamImportance> importances = PedAnova.Evaluate(
                 [.. scored.Select(t => t.HParams)], [.. scored.Select(t => t.Value!.Value)], direction, logScale);
             return new ReportSource(source.Label, source.Trials, importances);

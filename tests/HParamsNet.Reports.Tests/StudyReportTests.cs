@@ -114,19 +114,19 @@ public class StudyReportTests
     }
 }
 
-public class CurveSelectionTests
+public class TrialSamplingTests
 {
     [Test]
     public void Curves_beyond_the_budget_keep_the_best_tenth_and_long_ones_are_thinned_to_500_points()
     {
         var trials = Enumerable.Range(1, 1000).Select(n => new ReportTrial(n, $"t{n}", "complete", n, null, null, new Dictionary<string, object>(), n, n, [[1, n]])).ToList();
 
-        HashSet<int> chosen = CurveSelection.Choose(trials, 300, StudyDirection.Minimize);
-        IReadOnlyList<double[]> thinned = CurveSelection.Thin([.. Enumerable.Range(0, 2001).Select(i => new double[] { i, i })]);
+        HashSet<int> chosen = TrialSampling.Choose(trials, 300, StudyDirection.Minimize);
+        IReadOnlyList<double[]> thinned = TrialSampling.Thin([.. Enumerable.Range(0, 2001).Select(i => new double[] { i, i })]);
 
         Assert.That(chosen, Has.Count.EqualTo(300));
         Assert.That(Enumerable.Range(1, 30), Is.SubsetOf(chosen), "the 30 lowest values, minimising");
-        Assert.That(CurveSelection.Choose(trials, 300, StudyDirection.Minimize), Is.EquivalentTo(chosen), "the same every time");
+        Assert.That(TrialSampling.Choose(trials, 300, StudyDirection.Minimize), Is.EquivalentTo(chosen), "the same every time");
         Assert.That(thinned, Has.Count.EqualTo(500));
         Assert.That((thinned[0][0], thinned[^1][0]), Is.EqualTo((0.0, 2000.0)));
     }

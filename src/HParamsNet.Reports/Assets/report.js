@@ -26,21 +26,6 @@
     return source.trials.filter(function (t) { return t.state === "complete" && typeof t.value === "number"; });
   }
   function seriesName(source, suffix) { return multi ? source.label + (suffix ? " · " + suffix : "") : (suffix || source.label); }
-  // A fixed-seed generator: the same report samples the same trials every time it opens.
-  function sampler(seed) {
-    var s = seed >>> 0;
-    return function () { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296; };
-  }
-  // The best tenth of the budget first, then an even random draw of the rest.
-  function sample(trials, limit, key) {
-    if (trials.length <= limit) { return trials.slice(); }
-    var sorted = trials.slice().sort(function (a, b) { return minimize ? key(a) - key(b) : key(b) - key(a); });
-    var keep = sorted.slice(0, Math.floor(limit / 10));
-    var rest = sorted.slice(keep.length);
-    var random = sampler(rest.length);
-    for (var i = rest.length - 1; i > 0; i--) { var j = Math.floor(random() * (i + 1)); var tmp = rest[i]; rest[i] = rest[j]; rest[j] = tmp; }
-    return keep.concat(rest.slice(0, limit - keep.length));
-  }
   function chart(id, option) {
     var instance = echarts.init(el(id), null, { renderer: "canvas" });
     option.animation = false;
@@ -124,10 +109,12 @@
     var all = [];
     var shown = 0;
     var total = 0;
+    // Which trials get a line was chosen when the report was built (the best tenth, then a fixed random sample).
     var series = data.sources.map(function (source, i) {
-      var points = scored(source);
-      total += points.length;
-      var chosen = sample(points, data.maxParallelLines, function (t) { return t.value; });
+      var drawn = {};
+      source.parallelTrials.forEach(function (n) { drawn[n] = true; });
+      var chosen = scored(source).filter(function (t) { return drawn[t.n]; });
+      total += source.parallelTotal;
       shown += chosen.length;
       var rows = chosen.map(function (t) {
         return data.hparams.map(function (h) {

@@ -9,7 +9,6 @@ internal sealed record ReportData(
     string Metric,
     string Direction,
     string? Strategy,
-    int MaxParallelLines,
     [property: System.Text.Json.Serialization.JsonPropertyName("hparams")] IReadOnlyList<AxisData> HParams,
     IReadOnlyList<SourceData> Sources)
 {
@@ -19,9 +18,8 @@ internal sealed record ReportData(
         report.Objective.Group.Length == 0 ? report.Objective.Tag : $"{report.Objective.Group}/{report.Objective.Tag}",
         report.Direction == StudyDirection.Minimize ? "minimize" : "maximize",
         report.Options.Strategy,
-        report.Options.MaxParallelLines,
         [.. report.Axes.Select(a => new AxisData(a.Name, a.Numeric ? "number" : "category", a.Log, a.Why, a.Categories))],
-        [.. report.Sources.Select(s => SourceData.From(s, report.Direction, report.Axes.Where(a => !a.Numeric).Select(a => a.Name).ToHashSet(StringComparer.Ordinal), report.Options.MaxCurves))]);
+        [.. report.Sources.Select(s => SourceData.From(s, report.Direction, report.Axes.Where(a => !a.Numeric).Select(a => a.Name).ToHashSet(StringComparer.Ordinal), report.Options))]);
 }
 
 internal sealed record AxisData(string Name, string Kind, bool Log, string Why, IReadOnlyList<string> Categories);
@@ -32,22 +30,28 @@ internal sealed record SourceData(
     double WallSeconds,
     int? Best,
     IReadOnlyList<ImportanceData> Importances,
+    int ParallelTotal,
+    IReadOnlyList<int> ParallelTrials,
     int CurvesTotal,
     bool CurvesThinned,
     IReadOnlyList<TrialData> Trials)
 {
-    public static SourceData From(ReportSource source, StudyDirection direction, IReadOnlySet<string> categories, int maxCurves)
+    public static SourceData From(ReportSource source, StudyDirection direction, IReadOnlySet<string> categories, ReportOptions options)
     {
-        HashSet<int> drawn = CurveSelection.Choose(source.Trials, maxCurves, direction);
+        ReportTrial[] scored = [.. source.Trials.Where(t => t.IsScored)];
+        HashSet<int> lines = TrialSampling.Choose(scored, options.MaxParallelLines, direction);
+        HashSet<int> curves = TrialSampling.Choose(source.Trials.Where(t => t.Curve.Count > 0), options.MaxCurves, direction);
         return new SourceData(
             source.Label,
             source.States,
             source.WallSeconds,
             source.Best(direction)?.Number,
             [.. source.Importances.Select(i => new ImportanceData(i.Name, i.Importance))],
+            scored.Length,
+            [.. lines.Order()],
             source.Trials.Count(t => t.Curve.Count > 0),
-            source.Trials.Any(t => drawn.Contains(t.Number) && t.Curve.Count > CurveSelection.MaxPoints),
-            [.. source.Trials.Select(t => TrialData.From(t, categories, drawn.Contains(t.Number)))]);
+            source.Trials.Any(t => curves.Contains(t.Number) && t.Curve.Count > TrialSampling.MaxPoints),
+            [.. source.Trials.Select(t => TrialData.From(t, categories, curves.Contains(t.Number)))]);
     }
 }
 
@@ -66,5 +70,5 @@ internal sealed record TrialData(int N, string Name, string State, double? Value
         trial.HParams.ToDictionary(p => p.Key, p => p.Value is long or double && !categories.Contains(p.Key) ? p.Value : HParamAxis.Label(p.Value), StringComparer.Ordinal),
         trial.Start,
         trial.End,
-        withCurve && trial.Curve.Count > 0 ? CurveSelection.Thin(trial.Curve) : null);
+        withCurve && trial.Curve.Count > 0 ? TrialSampling.Thin(trial.Curve) : null);
 }

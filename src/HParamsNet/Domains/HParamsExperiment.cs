@@ -122,13 +122,13 @@ public sealed class HParamsExperiment
         var hparams = new List<HParam>();
         foreach (HParamInfo info in experiment.HparamInfos)
         {
-            if (Keep(() => HParam.FromInfo(info), $"hparam '{info.Name}'", skipped) is { } hparam && !hparams.Exists(h => h.Name == hparam.Name))
-            {
-                hparams.Add(hparam);
-            }
-            else if (hparams.Exists(h => h.Name == info.Name))
+            if (hparams.Exists(h => h.Name == info.Name))
             {
                 skipped($"hparam '{info.Name}' is declared twice; the first declaration is kept");
+            }
+            else if (Keep(() => HParam.FromInfo(info), $"hparam '{info.Name}'", skipped) is { } hparam)
+            {
+                hparams.Add(hparam);
             }
         }
 

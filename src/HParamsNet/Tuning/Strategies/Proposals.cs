@@ -44,8 +44,8 @@ internal static class Proposals
         return untried;
     }
 
-    // Inactive hparams are dropped first, so that every strategy may propose a value for each
-    // hparam; then each active one must have a value inside its domain.
+    // Inactive hparams are dropped, so that every strategy may propose a value for each hparam;
+    // each active one must have a value inside its domain.
     private static Dictionary<HParam, object>? Checked(SearchStrategy strategy, IReadOnlyList<HParam> space, IReadOnlyDictionary<HParam, object>? proposal)
     {
         if (proposal is null)
@@ -53,7 +53,7 @@ internal static class Proposals
             return null;
         }
 
-        Dictionary<HParam, object> active = ConditionalSpace.Active(space, proposal);
+        var active = new Dictionary<HParam, object>(proposal.Count);
         var byName = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (HParam hparam in space)
         {
@@ -62,12 +62,13 @@ internal static class Proposals
                 continue;
             }
 
-            if (!active.TryGetValue(hparam, out object? value))
+            if (!proposal.TryGetValue(hparam, out object? value))
             {
                 throw new InvalidOperationException($"{strategy.GetType().Name} proposed no value for hparam '{hparam.Name}'.");
             }
 
             byName[hparam.Name] = hparam.Validate(value);
+            active[hparam] = value;
         }
 
         return active;
