@@ -3,7 +3,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
-//   dotnet run -c Release --project bench/HParamsNet.Bench -- gp-scale    one proposal's cost at 100, 200, 500, 1000 finished trials (GP vs TPE)
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- gp-scale    one proposal's cost at 100, 200, 500, 1000 finished trials (GP vs TPE; fresh instance, trials read back)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- compare-data DIR   the CLI benchmark's log directory (10,000 sessions x 100 steps x 2 metrics)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- storage     the study storages alone: trials/s with 4 tasks, reading 10,000 trials
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- ask-tell    one ask + tell of a Study with 10,000 trials in it, per store
@@ -28,7 +28,7 @@ switch (command)
         SamplerSuite.Run(args.Skip(1).ToArray());
         break;
     case "gp-scale":
-        GpScale.Run();
+        GpScale.Run(args[1..]);
         break;
     case "compare-data":
         CompareData.Run(args.Skip(1).ToArray());

@@ -40,7 +40,7 @@ internal static class SamplerSuite
         var at50 = new JsonObject();
         Console.WriteLine($"# Sampler suite — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {seeds} seeds x {budget} trials; {MachineInfo.Describe()}");
         Console.WriteLine();
-        Console.WriteLine("| objective | strategy | median regret @50 | median regret @100 | mean regret @100 | tuner ms/trial |");
+        Console.WriteLine($"| objective | strategy | median regret @{budget / 2} | median regret @{budget} | mean regret @{budget} | tuner ms/trial |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|");
         try
         {
@@ -107,10 +107,13 @@ internal static class SamplerSuite
         if (only is null && objectiveFilter is null)
         {
             var json = new JsonSerializerOptions { WriteIndented = true };
-            File.WriteAllText(Path.Combine(outDir, "sampler-suite.json"), new JsonObject { ["budget"] = budget, ["seeds"] = seeds, ["results"] = at100 }.ToJsonString(json) + "\n");
-            File.WriteAllText(Path.Combine(outDir, "sampler-suite-50.json"), new JsonObject { ["budget"] = budget / 2, ["seeds"] = seeds, ["results"] = at50 }.ToJsonString(json) + "\n");
+            // The suite's budget (100) keeps its historical names; other budgets are named by theirs.
+            string full = budget == 100 ? "sampler-suite.json" : $"sampler-suite-{budget}.json";
+            string half = budget == 100 ? "sampler-suite-50.json" : $"sampler-suite-{budget}-at-{budget / 2}.json";
+            File.WriteAllText(Path.Combine(outDir, full), new JsonObject { ["budget"] = budget, ["seeds"] = seeds, ["results"] = at100 }.ToJsonString(json) + "\n");
+            File.WriteAllText(Path.Combine(outDir, half), new JsonObject { ["budget"] = budget / 2, ["seeds"] = seeds, ["results"] = at50 }.ToJsonString(json) + "\n");
             Console.WriteLine();
-            Console.WriteLine($"Wrote {Path.Combine(outDir, "sampler-suite.json")} and sampler-suite-50.json");
+            Console.WriteLine($"Wrote {Path.Combine(outDir, full)} and {half}");
         }
     }
 
@@ -143,10 +146,10 @@ internal static class SamplerSuite
         return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
     }
 
-    private static int ArgInt(string[] args, string name, int fallback) =>
+    internal static int ArgInt(string[] args, string name, int fallback) =>
         ArgString(args, name) is string value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
-    private static string? ArgString(string[] args, string name)
+    internal static string? ArgString(string[] args, string name)
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;

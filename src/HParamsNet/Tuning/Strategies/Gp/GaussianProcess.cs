@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
@@ -18,131 +20,134 @@ internal sealed class GaussianProcess
     private const double NoiseAlpha = 1.1;
     private const double NoiseBeta = 0.05;
 
-    private readonly double[][] _x;
-    private readonly double[,] _factor;
+    private static readonly double Sqrt5 = Math.Sqrt(5);
+
+    private readonly double[] _scaledX; // each training point divided by the length scales, row-major
+    private readonly double[] _inverseFactor; // L⁻¹, row-major: a prediction's variance is ‖L⁻¹ k‖²
     private readonly double[] _alpha;
     private readonly double[] _lengths;
     private readonly double _signal;
 
-    private GaussianProcess(double[][] x, double[,] factor, double[] alpha, double[] lengths, double signal)
+    private GaussianProcess(double[][] x, double[] inverseFactor, double[] alpha, double[] lengths, double signal)
     {
-        _x = x;
-        _factor = factor;
+        _scaledX = new double[x.Length * lengths.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            TensorPrimitives.Divide(x[i], lengths, _scaledX.AsSpan(i * lengths.Length, lengths.Length));
+        }
+
+        _inverseFactor = inverseFactor;
         _alpha = alpha;
         _lengths = lengths;
         _signal = signal;
     }
 
     /// <summary>Conditions the process on data; null when the kernel matrix cannot be factored even with jitter.</summary>
-    public static GaussianProcess? Fit(double[][] x, double[] y, double[] theta, int[] groups)
+    public static GaussianProcess? Fit(double[][] x, double[] y, double[] theta, int[] groups) => Fit(new GpTrainingSet(x, y, groups), theta);
+
+    /// <inheritdoc cref="Fit(double[][], double[], double[], int[])"/>
+    public static GaussianProcess? Fit(GpTrainingSet data, double[] theta)
     {
-        (double[] lengths, double signal, double noise) = Unpack(theta, groups);
-        double[,]? factor = FactorWithJitter(KernelMatrix(x, lengths, signal), noise);
+        int n = data.Count;
+        (double[] lengths, double signal, double noise) = Unpack(theta, data.Groups);
+        double[]? factor = FactorWithJitter(Kernel(data, theta, signal).Matrix, n, noise);
         if (factor is null)
         {
             return null;
         }
 
-        double[] alpha = Cholesky.SolveUpper(factor, Cholesky.SolveLower(factor, y));
-        return new GaussianProcess(x, factor, alpha, lengths, signal);
+        double[] alpha = Cholesky.SolveUpper(factor, n, Cholesky.SolveLower(factor, n, data.Y));
+        double[] u = Cholesky.InverseTranspose(factor, n);
+        var inverseFactor = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i; j < n; j++)
+            {
+                inverseFactor[(j * n) + i] = u[(i * n) + j];
+            }
+        }
+
+        return new GaussianProcess(data.X, inverseFactor, alpha, lengths, signal);
     }
 
     /// <summary>Posterior mean and variance of the latent function at <paramref name="point"/>.</summary>
     public (double Mean, double Variance) Predict(double[] point)
     {
-        int n = _x.Length;
+        int n = _alpha.Length;
+        int columns = _lengths.Length;
+        Span<double> query = columns <= 64 ? stackalloc double[columns] : new double[columns];
+        TensorPrimitives.Divide(point, _lengths, query);
         var k = new double[n];
         for (int i = 0; i < n; i++)
         {
-            k[i] = Matern52Kernel.Value(point, _x[i], _lengths, _signal);
+            k[i] = TensorPrimitives.Distance(query, _scaledX.AsSpan(i * columns, columns));
         }
 
-        double mean = 0;
+        Matern52Kernel.OfDistances(k, _signal, new double[n]);
+        double mean = TensorPrimitives.Dot<double>(k, _alpha);
+        double variance = _signal;
         for (int i = 0; i < n; i++)
         {
-            mean += k[i] * _alpha[i];
-        }
-
-        double[] v = Cholesky.SolveLower(_factor, k);
-        double variance = _signal;
-        foreach (double value in v)
-        {
-            variance -= value * value;
+            double v = TensorPrimitives.Dot(_inverseFactor.AsSpan(i * n, i + 1), k.AsSpan(0, i + 1));
+            variance -= v * v;
         }
 
         return (mean, Math.Max(variance, 1e-12));
     }
 
+    /// <inheritdoc cref="NegativeLogPosterior(GpTrainingSet, double[])"/>
+    public static (double Value, double[] Gradient) NegativeLogPosterior(double[][] x, double[] y, double[] theta, int[] groups) =>
+        NegativeLogPosterior(new GpTrainingSet(x, y, groups), theta);
+
     /// <summary>
     /// The negative log marginal likelihood plus negative log prior, and its gradient in θ
     /// (what the hyperparameter search minimises). +∞ when the matrix cannot be factored.
     /// </summary>
-    public static (double Value, double[] Gradient) NegativeLogPosterior(double[][] x, double[] y, double[] theta, int[] groups)
+    public static (double Value, double[] Gradient) NegativeLogPosterior(GpTrainingSet data, double[] theta)
     {
-        int n = x.Length;
+        int n = data.Count;
+        int groupCount = data.GroupCount;
         int lengthParameters = theta.Length - 2;
-        (double[] lengths, double signal, double noise) = Unpack(theta, groups);
-        double[,] signalMatrix = KernelMatrix(x, lengths, signal);
-        double[,]? factor = FactorWithJitter(signalMatrix, noise);
+        (_, double signal, double noise) = Unpack(theta, data.Groups);
+        (double[] matrix, double[] pairValues, double[] pairSlopes, double[] inverseSquares) = Kernel(data, theta, signal);
+        double[]? factor = FactorWithJitter(matrix, n, noise);
         var gradient = new double[theta.Length];
         if (factor is null)
         {
             return (double.PositiveInfinity, gradient);
         }
 
-        double[] alpha = Cholesky.SolveUpper(factor, Cholesky.SolveLower(factor, y));
+        double[] y = data.Y;
+        double[] alpha = Cholesky.SolveUpper(factor, n, Cholesky.SolveLower(factor, n, y));
         double logDeterminant = 0;
         for (int i = 0; i < n; i++)
         {
-            logDeterminant += 2 * Math.Log(factor[i, i]);
+            logDeterminant += 2 * Math.Log(factor[(i * n) + i]);
         }
 
-        double fit = 0;
-        for (int i = 0; i < n; i++)
-        {
-            fit += y[i] * alpha[i];
-        }
-
+        double fit = TensorPrimitives.Dot<double>(y, alpha);
         double value = (0.5 * fit) + (0.5 * logDeterminant) + (0.5 * n * Math.Log(2 * Math.PI));
 
-        // ∂(−log L)/∂θ_j = −½ tr((ααᵀ − K⁻¹) ∂K/∂θ_j); W = ααᵀ − K⁻¹ is symmetric.
-        double[,] inverse = Cholesky.Inverse(factor);
-        var w = new double[n, n];
+        // ∂(−log L)/∂θ_j = −½ tr(W ∂K/∂θ_j), W = ααᵀ − K⁻¹ (symmetric). Diagonal terms carry the signal
+        // variance and the noise; off-diagonal ones come in symmetric pairs and carry the length scales:
+        // ∂k/∂log ℓ_g = s² (5/3) (1 + √5 r) exp(−√5 r) Σ_{c in g} (x_ic − x_jc)² / ℓ_g².
+        double[] inverse = Cholesky.Inverse(Cholesky.InverseTranspose(factor, n), n);
+        double[] distances = data.PairDistances;
         for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < n; j++)
-            {
-                w[i, j] = (alpha[i] * alpha[j]) - inverse[i, j];
-            }
-        }
-
-        // Diagonal terms: the signal variance and the noise. Off-diagonal terms come in symmetric pairs.
-        double sqrt5 = Math.Sqrt(5);
-        for (int i = 0; i < n; i++)
-        {
-            gradient[lengthParameters] -= 0.5 * w[i, i] * signalMatrix[i, i];
-            gradient[lengthParameters + 1] -= 0.5 * w[i, i] * noise;
+            double wii = (alpha[i] * alpha[i]) - inverse[(i * n) + i];
+            gradient[lengthParameters] -= 0.5 * wii * signal;
+            gradient[lengthParameters + 1] -= 0.5 * wii * noise;
             for (int j = 0; j < i; j++)
             {
-                double wij = w[i, j]; // = w[j, i]
-                gradient[lengthParameters] -= wij * signalMatrix[i, j];
-
-                // ∂k/∂log ℓ_c = s² (5/3) (1 + √5 r) exp(−√5 r) (x_ic − x_jc)² / ℓ_c²
-                double r2 = 0;
-                double[] xi = x[i];
-                double[] xj = x[j];
-                for (int c = 0; c < lengths.Length; c++)
+                int pair = (i * (i - 1) / 2) + j;
+                double wij = (alpha[i] * alpha[j]) - inverse[(i * n) + j];
+                gradient[lengthParameters] -= wij * pairValues[pair];
+                double slope = wij * pairSlopes[pair];
+                int offset = pair * groupCount;
+                for (int g = 0; g < groupCount; g++)
                 {
-                    double d = (xi[c] - xj[c]) / lengths[c];
-                    r2 += d * d;
-                }
-
-                double r = Math.Sqrt(r2);
-                double pairFactor = wij * signal * (5.0 / 3.0) * (1 + (sqrt5 * r)) * Math.Exp(-sqrt5 * r);
-                for (int c = 0; c < lengths.Length; c++)
-                {
-                    double d = (xi[c] - xj[c]) / lengths[c];
-                    gradient[groups[c]] -= pairFactor * d * d;
+                    gradient[g] -= slope * distances[offset + g] * inverseSquares[g];
                 }
             }
         }
@@ -173,39 +178,58 @@ internal sealed class GaussianProcess
         return (lengths, Math.Exp(theta[^2]), Math.Max(Math.Exp(theta[^1]), MinNoise));
     }
 
-    private static double[,] KernelMatrix(double[][] x, double[] lengths, double signal)
+    // The kernel matrix (n × n, row-major) and, per pair (j < i), its value and s² (5/3)(1 + √5 r) exp(−√5 r),
+    // the factor of the length-scale gradient; 1/ℓ_g² per group.
+    private static (double[] Matrix, double[] PairValues, double[] PairSlopes, double[] InverseSquares) Kernel(GpTrainingSet data, double[] theta, double signal)
     {
-        int n = x.Length;
-        var k = new double[n, n];
+        int n = data.Count;
+        int groupCount = data.GroupCount;
+        var inverseSquares = new double[groupCount];
+        for (int g = 0; g < groupCount; g++)
+        {
+            inverseSquares[g] = Math.Exp(-2 * theta[g]);
+        }
+
+        var matrix = new double[n * n];
+        var pairValues = new double[n * (n - 1) / 2];
+        var pairSlopes = new double[pairValues.Length];
+        double[] distances = data.PairDistances;
         for (int i = 0; i < n; i++)
         {
-            k[i, i] = signal;
+            matrix[(i * n) + i] = signal;
             for (int j = 0; j < i; j++)
             {
-                k[i, j] = k[j, i] = Matern52Kernel.Value(x[i], x[j], lengths, signal);
+                int pair = (i * (i - 1) / 2) + j;
+                double r2 = TensorPrimitives.Dot(distances.AsSpan(pair * groupCount, groupCount), inverseSquares);
+                double r = Math.Sqrt(r2);
+                double decay = signal * Math.Exp(-Sqrt5 * r);
+                double value = decay * (1 + (Sqrt5 * r) + (5.0 / 3.0 * r2)); // Matern52Kernel.OfDistance, sharing its exponential with the slope
+                matrix[(i * n) + j] = value;
+                matrix[(j * n) + i] = value;
+                pairValues[pair] = value;
+                pairSlopes[pair] = decay * (5.0 / 3.0) * (1 + (Sqrt5 * r));
             }
         }
 
-        return k;
+        return (matrix, pairValues, pairSlopes, inverseSquares);
     }
 
-    // K + (σ² + jitter) I, with jitter raised tenfold from 0 up to 1e-2 of the signal until it factors.
-    private static double[,]? FactorWithJitter(double[,] signalMatrix, double noise)
+    // The factor of K + (σ² + jitter) I, with jitter raised tenfold from 0 up to 1e-2 of the signal until it factors.
+    private static double[]? FactorWithJitter(double[] signalMatrix, int n, double noise)
     {
-        int n = signalMatrix.GetLength(0);
-        double scale = n > 0 ? signalMatrix[0, 0] : 1;
+        double scale = n > 0 ? signalMatrix[0] : 1;
         double jitter = 0;
         for (int attempt = 0; attempt < 8; attempt++)
         {
-            var a = (double[,])signalMatrix.Clone();
+            double[] a = (double[])signalMatrix.Clone();
             for (int i = 0; i < n; i++)
             {
-                a[i, i] += noise + jitter;
+                a[(i * n) + i] += noise + jitter;
             }
 
-            if (Cholesky.Factor(a) is { } factor)
+            if (Cholesky.FactorInPlace(a, n))
             {
-                return factor;
+                return a;
             }
 
             jitter = jitter == 0 ? 1e-9 * scale : jitter * 10;

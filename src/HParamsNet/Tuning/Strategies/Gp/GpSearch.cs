@@ -15,12 +15,21 @@ namespace HParamsNet.Tuning.Strategies;
 /// (constant liar), and so do failed trials, so that a failing region does not attract the search.
 /// </summary>
 /// <remarks>
-/// The model costs O(n³) in the trials used: past <see cref="GpOptions.MaxTrainingPoints"/> it fits
-/// the best half of that many trials and a random half of the rest.
+/// The model costs O(n³) in the trials used. Past <see cref="GpOptions.MaxTrainingPoints"/> it is
+/// conditioned on the best half of that many trials and a random half of the rest; its kernel
+/// hyperparameters, the costly part (some 25 factorisations), are fitted on at most
+/// <see cref="FitPoints"/> trials chosen the same way, and only when the study has grown by
+/// <see cref="GpOptions.RefitGrowth"/> since the last fit. Every input of a proposal is the seed
+/// and the trials, so a fresh instance (a joining worker, a resumed study) proposes what a
+/// long-lived one does.
 /// </remarks>
 public sealed class GpSearch : SearchStrategy
 {
+    /// <summary>Trials the kernel hyperparameters are fitted on at most (conditioning may use more).</summary>
+    internal const int FitPoints = 100;
+
     private readonly RandomSearch _fallback = new();
+    private readonly HyperparameterMemo _fits = new(); // fits are pure: a memo, not state that changes proposals
     private SpaceEncoding? _encoding; // a cache of what the space determines: not state that changes proposals
 
     /// <summary>Creates the strategy.</summary>
@@ -57,7 +66,8 @@ public sealed class GpSearch : SearchStrategy
             return encoding.Decode(cube.FromUnit(Startup(cube, context, points)));
         }
 
-        Subsample(points, losses, context.Random);
+        double[] theta = Hyperparameters(points, losses, cube.Groups);
+        Subsample(points, losses, Options.MaxTrainingPoints, context.Random);
         double worst = losses.Max();
         int observed = points.Count;
 
@@ -74,13 +84,9 @@ public sealed class GpSearch : SearchStrategy
             }
         }
 
-        double mean = losses.Average();
-        double std = Math.Sqrt(losses.Average(l => (l - mean) * (l - mean)));
-        std = std > 1e-12 ? std : 1;
-        double[] y = losses.Select(l => (l - mean) / std).ToArray();
         double[][] x = [.. points];
-        double[] theta = FitHyperparameters(x, y, cube.Groups, cube.GroupCount);
-        GaussianProcess? gp = GaussianProcess.Fit(x, y, theta, cube.Groups);
+        double[] y = Standardised(losses);
+        GaussianProcess? gp = GaussianProcess.Fit(new GpTrainingSet(x, y, cube.Groups), theta);
         if (gp is null)
         {
             // Even with jitter the kernel matrix is not positive definite: propose at random rather than stall.
@@ -92,34 +98,99 @@ public sealed class GpSearch : SearchStrategy
         return encoding.Decode(cube.FromUnit(proposal));
     }
 
-    private double[] FitHyperparameters(double[][] x, double[] y, int[] groups, int groupCount)
+    /// <summary>
+    /// The kernel hyperparameters for these observations (completed trials in number order): those
+    /// fitted on the first m of them, m the last refit point at or below their count
+    /// (<see cref="RefitPoint"/>). Between refit points only the conditioning, one factorisation,
+    /// sees the new trials. The fit is a function of those m observations alone; the memo only
+    /// saves recomputing it, and is checked against them before it is used.
+    /// </summary>
+    private double[] Hyperparameters(List<double[]> points, List<double> losses, int[] groups)
     {
+        int m = RefitPoint(points.Count, Options.RefitGrowth);
+        if (_fits.Find(points, losses, m) is { } known)
+        {
+            return known;
+        }
+
+        var fitPoints = points.Take(m).ToList();
+        var fitLosses = losses.Take(m).ToList();
+        Subsample(fitPoints, fitLosses, Math.Min(FitPoints, Options.MaxTrainingPoints), new Random(m));
+        double[] theta = FitHyperparameters(new GpTrainingSet([.. fitPoints], Standardised(fitLosses), groups));
+        _fits.Add(points, losses, m, theta);
+        return theta;
+    }
+
+    /// <summary>The last refit point at or below <paramref name="count"/>: 1, 2, 3, ..., each one <paramref name="growth"/> above the one before (at least 1).</summary>
+    internal static int RefitPoint(int count, double growth)
+    {
+        int point = 1;
+        while (true)
+        {
+            int next = point + Math.Max(1, (int)(point * growth));
+            if (next > count)
+            {
+                return Math.Min(point, count);
+            }
+
+            point = next;
+        }
+    }
+
+    private static double[] Standardised(List<double> losses)
+    {
+        double mean = losses.Average();
+        double std = Math.Sqrt(losses.Average(l => (l - mean) * (l - mean)));
+        std = std > 1e-12 ? std : 1;
+        return losses.Select(l => (l - mean) / std).ToArray();
+    }
+
+    private double[] FitHyperparameters(GpTrainingSet data)
+    {
+        int groupCount = data.GroupCount;
         var defaultTheta = new double[groupCount + 2];
         Array.Fill(defaultTheta, Math.Log(0.5), 0, groupCount);
         defaultTheta[groupCount] = 0;                // s² = 1 (standardised targets)
         defaultTheta[groupCount + 1] = Math.Log(1e-3);
         // Always the same start: a proposal is a function of the seed and the trials only, so a
         // resumed study, or a reused instance, proposes what a fresh one would.
+        // The evaluations are capped as well as the iterations: a line search that struggles (flat
+        // or noisy likelihoods, common with hundreds of random trials) took up to five per
+        // iteration. Past the cap the function reports itself flat at the best value found, which
+        // the minimiser takes for convergence.
+        int budget = Options.MaxLikelihoodIterations * 5 / 2;
+        int evaluations = 0;
+        double bestValue = double.PositiveInfinity;
+        double[] best = defaultTheta;
+        var flat = Vector<double>.Build.Dense(defaultTheta.Length);
         IObjectiveFunction objective = ObjectiveFunction.Gradient(v =>
         {
+            if (++evaluations > budget)
+            {
+                return (bestValue, flat);
+            }
+
             double[] theta = Clamp(v.ToArray());
-            (double value, double[] gradient) = GaussianProcess.NegativeLogPosterior(x, y, theta, groups);
+            (double value, double[] gradient) = GaussianProcess.NegativeLogPosterior(data, theta);
+            if (value < bestValue)
+            {
+                (bestValue, best) = (value, theta);
+            }
+
             return (double.IsFinite(value) ? value : 1e10, Vector<double>.Build.DenseOfArray(gradient));
         });
-        double[] found;
         try
         {
             var minimizer = new LimitedMemoryBfgsMinimizer(1e-5, 1e-6, 1e-7, memory: 7, maximumIterations: Options.MaxLikelihoodIterations);
-            found = Clamp(minimizer.FindMinimum(objective, Vector<double>.Build.DenseOfArray(defaultTheta)).MinimizingPoint.ToArray());
+            minimizer.FindMinimum(objective, Vector<double>.Build.DenseOfArray(defaultTheta));
         }
         catch (Exception e) when (e is MaximumIterationsException or OptimizationException or ArgumentException)
         {
-            // Not converged (or a line search failed): keep the best point the search reached.
-            found = Clamp(objective.Point?.ToArray() ?? defaultTheta);
+            // Not converged, or a line search failed: the best point reached is kept all the same.
         }
 
-        // A fit whose posterior cannot be evaluated falls back to the default hyperparameters.
-        return GaussianProcess.NegativeLogPosterior(x, y, found, groups).Value < double.PositiveInfinity ? found : defaultTheta;
+        // No evaluable posterior at all (every matrix failed to factor): the default hyperparameters.
+        return best;
     }
 
     private static double[] Clamp(double[] theta)
@@ -185,9 +256,8 @@ public sealed class GpSearch : SearchStrategy
         return cube.Snap(Halton.Point(context.TrialNumber, cube.Columns, points[0]));
     }
 
-    private void Subsample(List<double[]> points, List<double> losses, Random random)
+    private static void Subsample(List<double[]> points, List<double> losses, int max, Random random)
     {
-        int max = Options.MaxTrainingPoints;
         if (points.Count <= max)
         {
             return;

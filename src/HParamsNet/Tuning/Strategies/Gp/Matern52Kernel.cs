@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace HParamsNet.Tuning.Strategies;
 
 /// <summary>
@@ -17,7 +19,26 @@ internal static class Matern52Kernel
             r2 += d * d;
         }
 
-        double r = Math.Sqrt(r2);
-        return signalVariance * (1 + (Sqrt5 * r) + (5.0 / 3.0 * r2)) * Math.Exp(-Sqrt5 * r);
+        return OfDistance(Math.Sqrt(r2), signalVariance);
+    }
+
+    /// <summary>The kernel at scaled distance <paramref name="r"/>.</summary>
+    public static double OfDistance(double r, double signalVariance) =>
+        signalVariance * (1 + (Sqrt5 * r) + (5.0 / 3.0 * r * r)) * Math.Exp(-Sqrt5 * r);
+
+    /// <summary>
+    /// The kernel at each scaled distance in <paramref name="distances"/>, overwritten in place: a
+    /// prediction needs one value per training point, and the exponentials are the most of its cost,
+    /// so they are taken as one vector.
+    /// </summary>
+    public static void OfDistances(Span<double> distances, double signalVariance, Span<double> scratch)
+    {
+        TensorPrimitives.Multiply(distances, -Sqrt5, scratch);
+        TensorPrimitives.Exp(scratch, scratch);
+        for (int i = 0; i < distances.Length; i++)
+        {
+            double t = Sqrt5 * distances[i];
+            distances[i] = signalVariance * (1 + t + (t * t / 3)) * scratch[i];
+        }
     }
 }

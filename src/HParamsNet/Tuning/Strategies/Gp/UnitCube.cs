@@ -62,13 +62,7 @@ internal sealed class UnitCube
             int column = _firstColumn[d];
             if (dimension.IsCategorical)
             {
-                int best = 0;
-                for (int c = 1; c < dimension.Categories; c++)
-                {
-                    best = unit[column + c] > unit[column + best] ? c : best;
-                }
-
-                encoded[d] = best;
+                encoded[d] = Category(unit, column, dimension.Categories);
             }
             else
             {
@@ -85,10 +79,39 @@ internal sealed class UnitCube
     /// </summary>
     public double[] Snap(double[] unit)
     {
-        double[] encoded = FromUnit(unit);
-        var configuration = _encoding.Decode(encoded);
-        double[] snapped = _encoding.Encode(configuration.ToDictionary(p => p.Key.Name, p => p.Key.Validate(p.Value))) ?? encoded;
-        return ToUnit(snapped);
+        var snapped = new double[Columns];
+        for (int d = 0; d < _encoding.Dimensions.Length; d++)
+        {
+            SpaceEncoding.Dimension dimension = _encoding.Dimensions[d];
+            int column = _firstColumn[d];
+            if (dimension.IsCategorical)
+            {
+                snapped[column + Category(unit, column, dimension.Categories)] = 1;
+            }
+            else if (dimension.High > dimension.Low)
+            {
+                double encoded = dimension.Snap(dimension.Low + (Math.Clamp(unit[column], 0, 1) * (dimension.High - dimension.Low)));
+                snapped[column] = (encoded - dimension.Low) / (dimension.High - dimension.Low);
+            }
+            else
+            {
+                snapped[column] = 0.5;
+            }
+        }
+
+        return snapped;
+    }
+
+    // The category whose one-hot column is largest (the first on ties).
+    private static int Category(double[] unit, int column, int categories)
+    {
+        int best = 0;
+        for (int c = 1; c < categories; c++)
+        {
+            best = unit[column + c] > unit[column + best] ? c : best;
+        }
+
+        return best;
     }
 
     /// <summary>Coordinate search from <paramref name="start"/>: numeric steps shrinking from 0.1 to 0.001, every category.</summary>
