@@ -154,15 +154,13 @@ internal sealed class SpaceEncoding
 
         public object Decode(double x)
         {
-            switch (_domain)
+            double nearest = Nearest(x);
+            return _domain switch
             {
-                case RealInterval r:
-                    return Math.Clamp(IsLog ? Math.Exp(x) : x, r.MinValue, r.MaxValue);
-                case IntInterval i:
-                    return Math.Clamp((long)Math.Round(IsLog ? Math.Exp(x) : x, MidpointRounding.AwayFromZero), i.MinValue, i.MaxValue);
-                default:
-                    return _values![(int)Math.Clamp(Math.Round(x, MidpointRounding.AwayFromZero), 0, _values.Count - 1)];
-            }
+                RealInterval => nearest,
+                IntInterval => (long)nearest,
+                _ => _values![(int)nearest],
+            };
         }
 
         /// <summary>
@@ -172,18 +170,18 @@ internal sealed class SpaceEncoding
         /// </summary>
         public double Snap(double x)
         {
-            switch (_domain)
-            {
-                case RealInterval r:
-                    double real = Math.Clamp(IsLog ? Math.Exp(x) : x, r.MinValue, r.MaxValue);
-                    return IsLog ? Math.Log(real) : real;
-                case IntInterval i:
-                    double whole = Math.Clamp(Math.Round(IsLog ? Math.Exp(x) : x, MidpointRounding.AwayFromZero), i.MinValue, i.MaxValue);
-                    return IsLog ? Math.Log(whole) : whole;
-                default:
-                    return Math.Clamp(Math.Round(x, MidpointRounding.AwayFromZero), 0, _values!.Count - 1);
-            }
+            double nearest = Nearest(x);
+            return IsLog ? Math.Log(nearest) : nearest;
         }
+
+        // The value nearest x as a number: the real clamped to its interval, the whole number
+        // rounded and clamped, or the index of the listed value. Decode and Snap share this rule.
+        private double Nearest(double x) => _domain switch
+        {
+            RealInterval r => Math.Clamp(IsLog ? Math.Exp(x) : x, r.MinValue, r.MaxValue),
+            IntInterval i => Math.Clamp(Math.Round(IsLog ? Math.Exp(x) : x, MidpointRounding.AwayFromZero), i.MinValue, i.MaxValue),
+            _ => Math.Clamp(Math.Round(x, MidpointRounding.AwayFromZero), 0, _values!.Count - 1),
+        };
 
         private int IndexOf(object value)
         {
