@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- gp-scale    one proposal's cost at 100, 200, 500, 1000 finished trials (GP vs TPE; fresh instance, trials read back)
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- mlnet-nested the ML.NET example's comparison by nested cross-validation (every row held out once)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- compare-data DIR   the CLI benchmark's log directory (10,000 sessions x 100 steps x 2 metrics)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- storage     the study storages alone: trials/s with 4 tasks, reading 10,000 trials
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- ask-tell    one ask + tell of a Study with 10,000 trials in it, per store
@@ -30,6 +31,9 @@ switch (command)
     case "gp-scale":
         GpScale.Run(args[1..]);
         break;
+    case "mlnet-nested":
+        MLNetNested.Run(args[1..]);
+        break;
     case "compare-data":
         CompareData.Run(args.Skip(1).ToArray());
         break;
@@ -46,7 +50,7 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | gp-scale | compare-data | storage | ask-tell | report | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | gp-scale | mlnet-nested | compare-data | storage | ask-tell | report | bdn");
         Environment.Exit(2);
         break;
 }
