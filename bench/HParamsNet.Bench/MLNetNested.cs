@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
+using HParamsNet.Examples;
 using HParamsNet.MLNet;
 using HParamsNet.Tuning.CrossValidation;
 using Microsoft.ML;
@@ -22,7 +22,12 @@ internal static class MLNetNested
 
     private static async Task RunAsync(string[] args)
     {
-        string[] datasets = (SamplerSuite.ArgString(args, "--datasets") ?? "breast_cancer,digits,diabetes").Split(',');
+        // Names are checked before any work, so a typo fails at once and names the known sets.
+        var datasets = (SamplerSuite.ArgString(args, "--datasets") ?? string.Join(',', MLNetDatasets.All.Select(d => d.Name))).Split(',')
+            .Select(name => MLNetDatasets.All.FirstOrDefault(d => d.Name == name) is { Load: not null } known
+                ? known
+                : throw new ArgumentException($"Data set '{name}' is not one of {string.Join(", ", MLNetDatasets.All.Select(d => d.Name))}.", nameof(args)))
+            .ToList();
         int trials = SamplerSuite.ArgInt(args, "--trials", 40);
         int folds = SamplerSuite.ArgInt(args, "--folds", 5);
         int outer = SamplerSuite.ArgInt(args, "--outer", 5);
@@ -33,9 +38,9 @@ internal static class MLNetNested
         Console.WriteLine($"|---|---|{string.Concat(TrainerSpaces.Trainers.Select(_ => "---:|"))}---:|---|---:|---:|");
         try
         {
-            foreach (string name in datasets)
+            foreach ((string name, MLTask task, Func<string, TabularData> load) in datasets)
             {
-                (MLTask task, TabularData data) = Load(name);
+                TabularData data = load(Path.Combine(AppContext.BaseDirectory, "MLNetData"));
                 string metric = TaskMetrics.For(task)[0].Tag;
                 FoldSplitter splitter = task == MLTask.Regression ? new KFold(outer, shuffle: true, seed: 0) : new StratifiedKFold(outer, shuffle: true, seed: 0);
                 var defaults = TrainerSpaces.Trainers.ToDictionary(t => t, _ => new List<double>());
@@ -67,21 +72,12 @@ internal static class MLNetNested
         }
         finally
         {
-            Directory.Delete(logs, recursive: true);
+            if (Directory.Exists(logs))
+            {
+                Directory.Delete(logs, recursive: true);
+            }
         }
     }
 
     private static string Format(double value) => double.IsFinite(value) ? value.ToString("0.####", CultureInfo.InvariantCulture) : "∞";
-
-    private static (MLTask Task, TabularData Data) Load(string name)
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "MLNetData");
-        return name switch
-        {
-            "breast_cancer" => (MLTask.BinaryClassification, TabularData.ReadCsv(MLTask.BinaryClassification, File.OpenText(Path.Combine(path, "breast_cancer.csv")))),
-            "digits" => (MLTask.MulticlassClassification, TabularData.ReadCsv(MLTask.MulticlassClassification, new StreamReader(new GZipStream(File.OpenRead(Path.Combine(path, "digits.csv.gz")), CompressionMode.Decompress)))),
-            "diabetes" => (MLTask.Regression, TabularData.ReadCsv(MLTask.Regression, File.OpenText(Path.Combine(path, "diabetes.csv")))),
-            _ => throw new ArgumentException($"Data set '{name}' is not one of breast_cancer, digits, diabetes.", nameof(name)),
-        };
-    }
 }

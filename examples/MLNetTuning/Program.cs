@@ -2,7 +2,6 @@
 // defaults of every candidate trainer on the same held-out test split.
 //   dotnet run -c Release --project examples/MLNetTuning [LOGDIR] [TRIALS] [FOLDS]
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using HParamsNet.Examples;
 using HParamsNet.MLNet;
@@ -14,17 +13,10 @@ int trials = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) 
 int folds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
 string data = Path.Combine(AppContext.BaseDirectory, "Data");
 
-(string Name, MLTask Task, Func<TabularData> Load)[] datasets =
-[
-    ("breast_cancer", MLTask.BinaryClassification, () => TabularData.ReadCsv(MLTask.BinaryClassification, File.OpenText(Path.Combine(data, "breast_cancer.csv")))),
-    ("digits", MLTask.MulticlassClassification, () => TabularData.ReadCsv(MLTask.MulticlassClassification, new StreamReader(new GZipStream(File.OpenRead(Path.Combine(data, "digits.csv.gz")), CompressionMode.Decompress)))),
-    ("diabetes", MLTask.Regression, () => TabularData.ReadCsv(MLTask.Regression, File.OpenText(Path.Combine(data, "diabetes.csv")))),
-];
-
 var results = new List<Dictionary<string, object>>();
-foreach ((string name, MLTask task, Func<TabularData> load) in datasets)
+foreach ((string name, MLTask task, Func<string, TabularData> load) in MLNetDatasets.All)
 {
-    (TabularData train, TabularData test) = load().Split(testFraction: 0.2, seed: Seed);
+    (TabularData train, TabularData test) = load(data).Split(testFraction: 0.2, seed: Seed);
     string metric = TaskMetrics.For(task)[0].Tag;
     Console.WriteLine($"{name}: {task}, {train.Rows} training rows, {test.Rows} test rows, objective {metric} (lower is better)");
 
