@@ -28,6 +28,9 @@ public sealed class GpSearch : SearchStrategy
     /// <summary>Trials the kernel hyperparameters are fitted on at most (conditioning may use more).</summary>
     internal const int FitPoints = 100;
 
+    /// <summary>The scales (in the unit cube) of the candidates drawn around each of the best trials: 12 coarse, 6 fine, 6 finer.</summary>
+    private static readonly double[] LocalSteps = [.. Enumerable.Repeat(0.05, 12), .. Enumerable.Repeat(0.01, 6), .. Enumerable.Repeat(0.002, 6)];
+
     private readonly RandomSearch _fallback = new();
     private readonly HyperparameterMemo _fits = new(); // fits are pure: a memo, not state that changes proposals
     private SpaceEncoding? _encoding; // a cache of what the space determines: not state that changes proposals
@@ -216,13 +219,15 @@ public sealed class GpSearch : SearchStrategy
             global.Add(cube.Snap(Halton.Point(i + 1, cube.Columns, shift)));
         }
 
-        // Near the best trials: Gaussian steps around each of the five best points.
-        var local = new List<double[]>(60);
+        // Near the best trials: Gaussian steps around each of the five best points, most at one
+        // scale and the rest finer, so that a narrow valley (rosenbrock4) or the last digits near a
+        // face are reached by a candidate rather than only by the coordinate refinement below.
+        var local = new List<double[]>(5 * LocalSteps.Length);
         foreach (int index in Enumerable.Range(0, y.Length).OrderBy(i => y[i]).Take(5))
         {
-            for (int k = 0; k < 12; k++)
+            foreach (double scale in LocalSteps)
             {
-                local.Add(cube.Snap(x[index].Select(v => Math.Clamp(v + (0.05 * Normal.Gaussian(random)), 0, 1)).ToArray()));
+                local.Add(cube.Snap(x[index].Select(v => Math.Clamp(v + (scale * Normal.Gaussian(random)), 0, 1)).ToArray()));
             }
         }
 
