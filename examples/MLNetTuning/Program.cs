@@ -36,17 +36,21 @@ foreach ((string name, MLTask task, Func<string, TabularData> load) in MLNetData
 
     MLNetTuningResult tuned = await MLNetTuner.TuneAsync(train, new MLNetTunerOptions { LogDir = Path.Combine(root, name), MaxTrials = trials, Folds = folds, Seed = Seed });
     var evaluation = new MLContext(Seed);
-    double tunedScore = TaskMetrics.Evaluate(evaluation, task, tuned.Model, test.ToDataView(evaluation))[metric];
+    double singleScore = TaskMetrics.Evaluate(evaluation, task, tuned.Model, test.ToDataView(evaluation))[metric];
+    double tunedScore = TaskMetrics.Evaluate(evaluation, task, tuned.Ensemble!, test.ToDataView(evaluation))[metric];
     (string bestTrainer, double bestDefault, _) = defaults.MinBy(d => d.Score);
     (string cvTrainer, double cvDefault, _) = defaults.MinBy(d => d.Cv);
-    Console.WriteLine($"  tuned   {tuned.BestParams[TrainerSpaces.Trainer],-10} test {metric} {tunedScore:F4} ({trials} trials x {folds} folds + refit = {tuned.Fits} fits; best default: {bestTrainer} {bestDefault:F4}; default chosen by cross-validation: {cvTrainer} {cvDefault:F4})");
-    Console.WriteLine($"          {string.Join(", ", tuned.BestParams.Select(p => $"{p.Key}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}"))}");
+    Console.WriteLine($"  tuned   ensemble   test {metric} {tunedScore:F4} ({trials} trials x {folds} folds + {tuned.Ensemble!.Members.Count} refits = {tuned.Fits} fits; best default: {bestTrainer} {bestDefault:F4}; default chosen by cross-validation: {cvTrainer} {cvDefault:F4})");
+    Console.WriteLine($"          {string.Join(", ", tuned.Ensemble.Members.Select(m => $"{m.Weight:P0} trial {m.Trial} ({tuned.Study.Trials.First(t => t.Number == m.Trial).HParams[TrainerSpaces.Trainer]})"))}");
+    Console.WriteLine($"  tuned   {tuned.BestParams[TrainerSpaces.Trainer],-10} test {metric} {singleScore:F4} (the best trial alone: {string.Join(", ", tuned.BestParams.Select(p => $"{p.Key}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}"))})");
     results.Add(new Dictionary<string, object>
     {
         ["dataset"] = name,
         ["metric"] = metric,
         ["higher_is_better"] = false,
         ["tuned"] = tunedScore,
+        ["tuned_single"] = singleScore,
+        ["ensemble"] = tuned.Ensemble.Members.Select(m => new Dictionary<string, object> { ["trial"] = m.Trial, ["weight"] = m.Weight }).ToList(),
         ["best_default"] = bestDefault,
         ["best_default_trainer"] = bestTrainer,
         ["fits"] = tuned.Fits,

@@ -9,8 +9,16 @@ namespace HParamsNet.MLNet;
 /// <param name="Study">The study (every trial, the best by mean cross-validated objective).</param>
 /// <param name="BestParams">The best configuration, by hparam name.</param>
 /// <param name="Model">The best pipeline fitted on all training rows; save it with <c>MLContext.Model.Save</c>.</param>
-/// <param name="Fits">Models fitted in all: trials × folds, and the refit.</param>
-public sealed record MLNetTuningResult(StudyResult Study, IReadOnlyDictionary<string, object> BestParams, ITransformer Model, int Fits);
+/// <param name="Fits">Models fitted in all: trials × folds, the refit and the ensemble's other members.</param>
+public sealed record MLNetTuningResult(StudyResult Study, IReadOnlyDictionary<string, object> BestParams, ITransformer Model, int Fits)
+{
+    /// <summary>
+    /// The trials chosen by ensemble selection on their cross-validated predictions, refitted and
+    /// averaged (<see cref="MLNetTunerOptions.EnsembleSize"/>); <see langword="null"/> when that is 0
+    /// or no trial of this run has predictions for every fold.
+    /// </summary>
+    public MLNetEnsemble? Ensemble { get; init; }
+}
 
 /// <summary>
 /// Tunes an ML.NET pipeline with the core's tuner: by default the trainer and its own hparams as
@@ -35,6 +43,7 @@ public static class MLNetTuner
         IReadOnlyList<Metric> metrics = TaskMetrics.For(task);
         Func<MLContext, IReadOnlyDictionary<string, object>, IEstimator<ITransformer>> pipeline = options.Pipeline ?? ((ml, hparams) => TrainerSpaces.Build(ml, task, hparams));
         ICrossValidator splitter = Splitter(task, options.Folds, options.Seed);
+        OutOfFoldPredictions? outOfFold = options.EnsembleSize > 0 ? new OutOfFoldPredictions(train) : null;
         var tuner = new Tuner(new TunerOptions
         {
             LogDir = options.LogDir,
@@ -52,7 +61,7 @@ public static class MLNetTuner
         StudyResult study = await tuner.RunAsync(trial =>
         {
             IReadOnlyDictionary<string, object> hparams = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
-            IReadOnlyDictionary<string, double> scores = FoldScores(train, trial.Fold!, ml => pipeline(ml, hparams), options.Seed);
+            IReadOnlyDictionary<string, double> scores = FoldScores(train, trial.Fold!, ml => pipeline(ml, hparams), options.Seed, predictions => outOfFold?.Record(trial.Number, trial.Fold!.TestIndices, predictions));
             return new TrialValues(scores[metrics[0].Tag], metrics.Skip(1).ToDictionary(m => m, m => scores[m.Tag]));
         }, cancellationToken).ConfigureAwait(false);
 
@@ -65,7 +74,10 @@ public static class MLNetTuner
         var refit = new MLContext(options.Seed);
         // (the refit sees every training row once; its score is measured by the caller on held-out rows)
         ITransformer best = pipeline(refit, study.BestParams).Fit(train.ToDataView(refit));
-        return new MLNetTuningResult(study, study.BestParams, best, (study.Trials.Count * options.Folds) + 1);
+        int fits = (study.Trials.Count * options.Folds) + 1;
+        MLNetEnsemble? ensemble = outOfFold is null ? null : EnsembleBuilder.Build(refit, study, outOfFold, options.EnsembleSize, (study.BestTrial.Number, best), hparams => pipeline(refit, hparams));
+        fits += ensemble?.Members.Count(m => m.Trial != study.BestTrial.Number) ?? 0;
+        return new MLNetTuningResult(study, study.BestParams, best, fits) { Ensemble = ensemble };
     }
 
     /// <summary>
@@ -81,7 +93,7 @@ public static class MLNetTuner
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(pipeline);
-        var perFold = Splitter(train.Task, folds, seed).Split(train.Rows, train.Classes).Select(fold => FoldScores(train, fold, pipeline, seed)).ToList();
+        var perFold = Splitter(train.Task, folds, seed).Split(train.Rows, train.Classes).Select(fold => FoldScores(train, fold, pipeline, seed, predictions: null)).ToList();
         return perFold[0].Keys.ToDictionary(k => k, k => perFold.Average(f => f[k]), StringComparer.Ordinal);
     }
 
@@ -89,10 +101,12 @@ public static class MLNetTuner
         ? new KFold(folds, shuffle: true, seed: seed)
         : new StratifiedKFold(folds, shuffle: true, seed: seed);
 
-    private static IReadOnlyDictionary<string, double> FoldScores(TabularData train, CrossValidationFold fold, Func<MLContext, IEstimator<ITransformer>> pipeline, int seed)
+    private static IReadOnlyDictionary<string, double> FoldScores(TabularData train, CrossValidationFold fold, Func<MLContext, IEstimator<ITransformer>> pipeline, int seed, Action<float[][]>? predictions)
     {
         var ml = new MLContext(seed);
         ITransformer model = pipeline(ml).Fit(train.Subset(fold.TrainIndices).ToDataView(ml));
-        return TaskMetrics.Evaluate(ml, train.Task, model, train.Subset(fold.TestIndices).ToDataView(ml));
+        IDataView heldOut = train.Subset(fold.TestIndices).ToDataView(ml);
+        predictions?.Invoke(OutOfFoldPredictions.Read(train.Task, model.Transform(heldOut), train.ClassCount));
+        return TaskMetrics.Evaluate(ml, train.Task, model, heldOut);
     }
 }

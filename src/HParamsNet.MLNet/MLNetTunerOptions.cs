@@ -41,6 +41,14 @@ public sealed record MLNetTunerOptions
     /// <summary>The hparams <see cref="Pipeline"/> reads (conditional ones allowed); <see cref="TrainerSpaces.Space"/> when <see langword="null"/>.</summary>
     public IReadOnlyList<HParam>? Space { get; init; }
 
+    /// <summary>
+    /// Steps of ensemble selection after the study, at most (Caruana et al., 2004): each adds, with
+    /// replacement, the trial whose cross-validated predictions most improve the average, and the
+    /// ensemble after the best step is kept, a trial's weight its count over the steps kept. The
+    /// chosen trials are refitted and returned as <see cref="MLNetTuningResult.Ensemble"/>. 0: no ensemble.
+    /// </summary>
+    public int EnsembleSize { get; init; } = 25;
+
     /// <summary>Reports the tuner's progress.</summary>
     public IProgress<TunerProgress>? Progress { get; init; }
 
@@ -50,6 +58,7 @@ public sealed record MLNetTunerOptions
         ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTrials, 1, nameof(MaxTrials));
         ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 2, nameof(Folds));
+        ArgumentOutOfRangeException.ThrowIfNegative(EnsembleSize, nameof(EnsembleSize));
         if (Pipeline is not null && Space is null)
         {
             throw new ArgumentException("A custom Pipeline needs the Space of hparams it reads.", nameof(Space));

@@ -55,6 +55,12 @@ public sealed class TabularData
     /// <summary>Features per row.</summary>
     public int FeatureCount => _features[0].Length;
 
+    /// <summary>Each row's label.</summary>
+    internal IReadOnlyList<float> Labels => _labels;
+
+    /// <summary>Classes (the largest class label + 1); 1 for regression, whose prediction is one number.</summary>
+    internal int ClassCount => Task == MLTask.MulticlassClassification ? (int)_labels.Max() + 1 : 1;
+
     /// <summary>The class of each row, for stratified folds; <see langword="null"/> for regression.</summary>
     public IReadOnlyList<int>? Classes => Task == MLTask.Regression ? null : [.. _labels.Select(l => (int)l)];
 

@@ -19,7 +19,7 @@ public class MLNetTunerTests
         MLNetTuningResult result = await MLNetTuner.TuneAsync(data, new MLNetTunerOptions { LogDir = dir.Path, MaxTrials = 6, Folds = 2, Seed = 4 });
 
         Assert.That(result.Study.Trials.Select(t => t.State), Has.All.EqualTo(TrialState.Complete), string.Join("; ", result.Study.Trials.Select(t => t.Error)));
-        Assert.That(result.Fits, Is.EqualTo((6 * 2) + 1));
+        Assert.That(result.Fits, Is.EqualTo((6 * 2) + 1 + result.Ensemble!.Members.Count(m => m.Trial != result.Study.BestTrial!.Number)));
         var ml = new MLContext(0);
         Assert.That(TaskMetrics.Evaluate(ml, task, result.Model, data.ToDataView(ml))[TaskMetrics.For(task)[0].Tag], Is.Not.NaN, "the refitted model scores");
 

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace HParamsNet.MLNet;
+
+/// <summary>
+/// Every trial's predictions for the rows its folds held out, collected while the study runs: what
+/// ensemble selection weighs models on without fitting anything again. A prediction is one number
+/// (binary: the probability of class 1; regression: the value) or, for multiclass, one probability
+/// per class in class order.
+/// </summary>
+internal sealed class OutOfFoldPredictions(TabularData train)
+{
+    private readonly ConcurrentDictionary<int, float[]?[]> _byTrial = new();
+
+    public TabularData Train { get; } = train;
+
+    /// <summary>Predictions per row (class order for multiclass) read from a model's output on held-out rows.</summary>
+    public static float[][] Read(MLTask task, IDataView scored, int classes)
+    {
+        switch (task)
+        {
+            case MLTask.BinaryClassification:
+                return [.. scored.GetColumn<float>("Probability").Select(p => new[] { p })];
+            case MLTask.Regression:
+                return [.. scored.GetColumn<float>("Score").Select(y => new[] { y })];
+            default:
+                int[] slotClass = SlotClasses(scored.Schema);
+                return [.. scored.GetColumn<VBuffer<float>>("Score").Select(score =>
+                {
+                    var byClass = new float[classes];
+                    ReadOnlySpan<float> slots = score.DenseValues().ToArray();
+                    for (int s = 0; s < slots.Length; s++)
+                    {
+                        byClass[slotClass.Length > s ? slotClass[s] : s] = slots[s];
+                    }
+
+                    return byClass;
+                })];
+        }
+    }
+
+    // A multiclass trainer's score slots follow its label key order (order of first appearance
+    // unless the pipeline sorts): the predicted label's key values give each slot's class.
+    internal static int[] SlotClasses(DataViewSchema schema)
+    {
+        if (schema.GetColumnOrNull("PredictedLabel") is not { } predicted || predicted.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: NumberDataViewType } })
+        {
+            return [];
+        }
+
+        VBuffer<float> keys = default;
+        predicted.GetKeyValues(ref keys);
+        return [.. keys.DenseValues().Select(k => (int)k)];
+    }
+
+    public void Record(int trial, IReadOnlyList<int> rows, float[][] predictions)
+    {
+        float[]?[] all = _byTrial.GetOrAdd(trial, _ => new float[]?[Train.Rows]);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            all[rows[i]] = predictions[i];
+        }
+    }
+
+    /// <summary>The trial's prediction for every training row, or <see langword="null"/> when a fold is missing (a trial resumed from an earlier run).</summary>
+    public float[][]? Complete(int trial) =>
+        _byTrial.TryGetValue(trial, out float[]?[]? all) && all.All(p => p is not null) ? [.. all.Select(p => p!)] : null;
+}
