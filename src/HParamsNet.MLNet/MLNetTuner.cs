@@ -61,7 +61,8 @@ public static class MLNetTuner
         StudyResult study = await tuner.RunAsync(trial =>
         {
             IReadOnlyDictionary<string, object> hparams = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
-            IReadOnlyDictionary<string, double> scores = FoldScores(train, trial.Fold!, ml => pipeline(ml, hparams), options.Seed, predictions => outOfFold?.Record(trial.Number, trial.Fold!.TestIndices, predictions));
+            Action<float[][]>? keep = outOfFold is null ? null : predictions => outOfFold.Record(trial.Number, trial.Fold!.TestIndices, predictions);
+            IReadOnlyDictionary<string, double> scores = FoldScores(train, trial.Fold!, ml => pipeline(ml, hparams), options.Seed, keep);
             return new TrialValues(scores[metrics[0].Tag], metrics.Skip(1).ToDictionary(m => m, m => scores[m.Tag]));
         }, cancellationToken).ConfigureAwait(false);
 

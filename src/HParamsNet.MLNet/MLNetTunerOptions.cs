@@ -45,7 +45,9 @@ public sealed record MLNetTunerOptions
     /// Steps of ensemble selection after the study, at most (Caruana et al., 2004): each adds, with
     /// replacement, the trial whose cross-validated predictions most improve the average, and the
     /// ensemble after the best step is kept, a trial's weight its count over the steps kept. The
-    /// chosen trials are refitted and returned as <see cref="MLNetTuningResult.Ensemble"/>. 0: no ensemble.
+    /// chosen trials are refitted and returned as <see cref="MLNetTuningResult.Ensemble"/>. While the
+    /// study runs each trial's held-out predictions are kept in memory (rows × classes floats per
+    /// trial). 0: no ensemble.
     /// </summary>
     public int EnsembleSize { get; init; } = 25;
 

@@ -151,6 +151,15 @@ public class MLNetEnsembleTests
     }
 
     [Test]
+    public async Task With_no_ensemble_asked_for_there_is_none_and_only_the_refit_is_added()
+    {
+        using var dir = new TempDirectory();
+        MLNetTuningResult result = await MLNetTuner.TuneAsync(Data.For(MLTask.Regression, rows: 80), new MLNetTunerOptions { LogDir = dir.Path, MaxTrials = 3, Folds = 2, EnsembleSize = 0 });
+
+        Assert.That((result.Ensemble, result.Fits), Is.EqualTo(((MLNetEnsemble?)null, (3 * 2) + 1)));
+    }
+
+    [Test]
     public void Loading_a_zip_that_is_not_an_ensemble_says_what_it_is_and_what_to_use()
     {
         var ml = new MLContext(0);
