@@ -208,6 +208,11 @@ public sealed class MLNetEnsemble : ITransformer
                 SchemaDefinition output = SchemaDefinition.Create(typeof(ClassPrediction));
                 output[nameof(ClassPrediction.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Classes);
                 output[nameof(ClassPrediction.PredictedLabel)].ColumnType = new KeyDataViewType(typeof(uint), Classes);
+                // The class values, so MapKeyToValue turns a predicted key back into its class as for one model.
+                output[nameof(ClassPrediction.PredictedLabel)].AddAnnotation(
+                    "KeyValues",
+                    new VBuffer<float>(Classes, [.. Enumerable.Range(0, Classes).Select(c => (float)c)]),
+                    new VectorDataViewType(NumberDataViewType.Single, Classes));
                 return _ml.Transforms.CustomMapping<MemberPredictions, ClassPrediction>(
                     (members, prediction) => AverageClasses(members.Values, weights, slotClasses, prediction),
                     contractName: null,

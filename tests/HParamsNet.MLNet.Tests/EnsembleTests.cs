@@ -112,11 +112,13 @@ public class MLNetEnsembleTests
         float[][] scores = [.. scored.GetColumn<VBuffer<float>>("Score").Select(s => s.DenseValues().ToArray())];
         uint[] predicted = [.. scored.GetColumn<uint>("PredictedLabel")];
         float[] labels = [.. scored.GetColumn<float>("Label")];
+        float[] classes = [.. ml.Transforms.Conversion.MapKeyToValue("Class", "PredictedLabel").Fit(scored).Transform(scored).GetColumn<float>("Class")];
 
         Assert.Multiple(() =>
         {
             Assert.That(scores.Select(s => s.Sum()), Has.All.EqualTo(1).Within(1e-4), "probabilities");
             Assert.That(predicted.Select((p, r) => p - 1 == Array.IndexOf(scores[r], scores[r].Max())), Has.All.True, "the key of the largest");
+            Assert.That(classes, Is.EqualTo(predicted.Select(p => (float)(p - 1))), "MapKeyToValue gives the class");
             Assert.That(labels.Where((l, r) => predicted[r] - 1 == l).Count(), Is.GreaterThan(labels.Length * 0.8), "slot k is class k: the classes it predicts are mostly right on rows it saw");
         });
     }
