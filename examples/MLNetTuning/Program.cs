@@ -58,9 +58,19 @@ foreach ((string name, MLTask task, Func<string, TabularData> load) in MLNetData
         ["cv_selected_default_trainer"] = cvTrainer,
         ["tuned_cv"] = tuned.Study.BestScore,
     });
+    // Both results saved as a user would ship them, beside (not inside) the study's TensorBoard runs.
+    DataViewSchema schema = train.ToDataView(evaluation).Schema;
+    evaluation.Model.Save(tuned.Model, schema, Path.Combine(root, $"{name}.model.zip"));
+    await using (FileStream zip = File.Create(Path.Combine(root, $"{name}.ensemble.zip")))
+    {
+        tuned.Ensemble.Save(schema, zip);
+    }
+
     TunerConsole.PrintReportCommand(TaskMetrics.Objective(task), Path.Combine(root, name));
 }
 
 string json = Path.Combine(root, "results.json");
 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine($"Wrote {json}; TensorBoard: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, root)}");
+// Each data set is a study with its own experiment (hparams and metrics differ by task), and
+// TensorBoard's HParams tab shows one experiment per log directory: open one study at a time.
+Console.WriteLine($"Wrote {json}; TensorBoard, one study at a time: {string.Join(" | ", results.Select(r => $"tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(root, (string)r["dataset"]))}"))}");
