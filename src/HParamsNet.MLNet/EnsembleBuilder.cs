@@ -26,6 +26,7 @@ internal static class EnsembleBuilder
         }
 
         int[] counts = EnsembleSelection.Select([.. library.Select(c => c.Predictions!)], outOfFold.Train.Labels, outOfFold.Train.Task, steps);
+        double kept = counts.Sum(); // the best step's count, at most steps
         IDataView rows = outOfFold.Train.ToDataView(ml);
         EnsembleMember[] members = [.. library
             .Select((c, i) => (c.Trial, Count: counts[i]))
@@ -33,7 +34,7 @@ internal static class EnsembleBuilder
             .OrderByDescending(c => c.Count).ThenBy(c => c.Trial.Number)
             .Select(c => new EnsembleMember(
                 c.Trial.Number,
-                c.Count / (double)counts.Sum(),
+                c.Count / kept,
                 c.Trial.Number == refitted.Trial ? refitted.Model : pipeline(c.Trial.HParams).Fit(rows)))];
         return new MLNetEnsemble(ml, outOfFold.Train.Task, outOfFold.Train.ClassCount, members);
     }

@@ -170,7 +170,7 @@ public sealed class MLNetEnsemble : ITransformer
             }
 
             Add(Members[m].Model);
-            slotClasses.Add(Task == MLTask.MulticlassClassification ? OutOfFoldPredictions.SlotClasses(view.Schema) : []);
+            slotClasses.Add(Task == MLTask.MulticlassClassification ? ClassSlots.Of(view.Schema) : []);
             Copy([($"{Prefix}member{m}", Task == MLTask.BinaryClassification ? "Probability" : "Score")]);
         }
 
@@ -238,12 +238,8 @@ public sealed class MLNetEnsemble : ITransformer
         int offset = 0;
         for (int m = 0; m < weights.Length; m++)
         {
-            int slots = slotClasses[m].Length > 0 ? slotClasses[m].Length : Classes;
-            for (int s = 0; s < slots; s++)
-            {
-                score[slotClasses[m].Length > 0 ? slotClasses[m][s] : s] += (float)(weights[m] * values[offset + s]);
-            }
-
+            int slots = ClassSlots.Count(slotClasses[m], Classes);
+            ClassSlots.AddInClassOrder(values.AsSpan(offset, slots), slotClasses[m], weights[m], score);
             offset += slots;
         }
 

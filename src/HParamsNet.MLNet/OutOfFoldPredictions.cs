@@ -26,33 +26,14 @@ internal sealed class OutOfFoldPredictions(TabularData train)
             case MLTask.Regression:
                 return [.. scored.GetColumn<float>("Score").Select(y => new[] { y })];
             default:
-                int[] slotClass = SlotClasses(scored.Schema);
+                int[] slotClasses = ClassSlots.Of(scored.Schema);
                 return [.. scored.GetColumn<VBuffer<float>>("Score").Select(score =>
                 {
                     var byClass = new float[classes];
-                    ReadOnlySpan<float> slots = score.DenseValues().ToArray();
-                    for (int s = 0; s < slots.Length; s++)
-                    {
-                        byClass[slotClass.Length > s ? slotClass[s] : s] = slots[s];
-                    }
-
+                    ClassSlots.AddInClassOrder(score.DenseValues().ToArray(), slotClasses, 1, byClass);
                     return byClass;
                 })];
         }
-    }
-
-    // A multiclass trainer's score slots follow its label key order (order of first appearance
-    // unless the pipeline sorts): the predicted label's key values give each slot's class.
-    internal static int[] SlotClasses(DataViewSchema schema)
-    {
-        if (schema.GetColumnOrNull("PredictedLabel") is not { } predicted || predicted.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: NumberDataViewType } })
-        {
-            return [];
-        }
-
-        VBuffer<float> keys = default;
-        predicted.GetKeyValues(ref keys);
-        return [.. keys.DenseValues().Select(k => (int)k)];
     }
 
     public void Record(int trial, IReadOnlyList<int> rows, float[][] predictions)
