@@ -255,7 +255,7 @@ public sealed class Study : IAsyncDisposable
         IReadOnlyList<FrozenTrial> lost = await _options.Storage.FailStaleTrialsAsync(Name, _options.HeartbeatInterval * 2, cancellationToken).ConfigureAwait(false);
         foreach (FrozenTrial gone in lost)
         {
-            TrialSession.EndLost(_logDir, TrialNames.Trial(gone.Number), gone.Error ?? TrialOutcome.WorkerLost, _options.WriterOptions);
+            TrialSession.EndLost(_logDir, gone, _definition.Experiment.Resolve(gone.HParams), TrialNames.Group(gone.Number, _groupId), _options.WriterOptions);
             StudyLog.WorkerLost(_logger, gone.Number, Name, gone.Error ?? string.Empty);
         }
     }

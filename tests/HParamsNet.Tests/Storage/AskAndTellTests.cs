@@ -116,6 +116,37 @@ public class AskAndTellTests
     }
 
     [Test]
+    public async Task A_worker_lost_before_its_session_started_gets_a_whole_failed_session_from_the_storage()
+    {
+        // Regression (CI, worker kills on PostgreSQL): a worker killed after the storage created its
+        // trial and before the session's first write left a trial failed as lost with no session,
+        // so TensorBoard did not show a trial the storage holds.
+        using var dir = new TempDirectory();
+        await using var storage = new InMemoryStudyStorage();
+        TimeSpan heartbeat = TimeSpan.FromMilliseconds(100);
+        await using (Study first = await Study.CreateOrLoadAsync(Options(storage, dir.Path, heartbeat)))
+        {
+            // What the killed worker got done: the study, and its trial in the storage; nothing in the log directory.
+            Assert.That(await storage.CreateTrialAsync("digits", new Dictionary<string, object> { ["units"] = 32, ["optimizer"] = "sgd" }), Is.EqualTo(1));
+        }
+
+        await Task.Delay(400);
+        await using Study survivor = await Study.CreateOrLoadAsync(Options(storage, dir.Path, heartbeat));
+        Trial again = (await survivor.AskAsync())!;
+        await survivor.TellAsync(again, Score(again));
+
+        FrozenTrial lost = (await storage.GetTrialsAsync("digits")).Single(t => t.Number == 1);
+        SessionRecord session = HParamsLogReader.ReadSessions(dir.Path).Single(s => s.Name == lost.Name);
+        Assert.That(lost.Error, Does.StartWith("worker lost"));
+        Assert.That(session.HParams, Is.EquivalentTo(new Dictionary<string, object> { ["units"] = 32.0, ["optimizer"] = "sgd" }));
+        Assert.That(session.GroupName, Does.Match("^trial-0001@[0-9a-f]{8}$"));
+        Assert.That(session.HasEnd && session.Status == SessionStatus.Failure, Is.True);
+        Assert.That(session.Texts["tuner/status"], Does.StartWith("failed: worker lost"));
+        Assert.That(again.HParams.ToDictionary(p => p.Key.Name, p => p.Value), Is.EquivalentTo(new Dictionary<string, object> { ["units"] = 32, ["optimizer"] = "sgd" }));
+        Assert.That(LogDirectoryValidator.Validate(dir.Path).HasErrors, Is.False);
+    }
+
+    [Test]
     public async Task Alone_a_worker_reproduces_its_proposals_and_beside_others_it_draws_its_own()
     {
         // Regression: workers guessing the same next number drew the same configuration from

@@ -135,11 +135,18 @@ internal sealed class TrialSession : IDisposable
     }
 
     /// <summary>
-    /// Writes the end of the session of a trial whose worker is gone (FAILURE and why), unless the
-    /// run has no session or already an end: TensorBoard then shows no session running for ever.
+    /// Writes the end of the session of a trial whose worker is gone (FAILURE and why), unless it
+    /// has one already: TensorBoard then shows no session running for ever. A worker killed between
+    /// the storage's record of the trial and the session's first write left no session: it is
+    /// written whole, from the configuration the storage holds, so TensorBoard shows every trial.
     /// </summary>
-    public static void EndLost(string logDir, string runName, string reason, EventFileWriterOptions? options) =>
-        EndAfterwards(logDir, runName, SessionStatus.Failure, FailedText(reason), null, options);
+    /// <param name="logDir">The study's log directory.</param>
+    /// <param name="trial">The lost trial, as the storage failed it.</param>
+    /// <param name="hparams">Its configuration, resolved against the study's hparams.</param>
+    /// <param name="groupName">Its session group (as the worker would have named it).</param>
+    /// <param name="options">How event files are written.</param>
+    public static void EndLost(string logDir, FrozenTrial trial, IReadOnlyDictionary<HParam, object> hparams, string groupName, EventFileWriterOptions? options) =>
+        EndAfterwards(logDir, trial.Name, SessionStatus.Failure, FailedText(trial.Error ?? TrialOutcome.WorkerLost), null, options, (hparams, groupName));
 
     /// <summary>
     /// Writes the end a finished trial's session lacks (its worker died between the storage's
@@ -157,12 +164,13 @@ internal sealed class TrialSession : IDisposable
         return EndAfterwards(logDir, trial.Name, status, text, trial.State == TrialState.Complete ? (objective, trial.Value) : null, options);
     }
 
-    private static bool EndAfterwards(string logDir, string runName, SessionStatus status, string statusText, (Metric Metric, double Value)? final, EventFileWriterOptions? options)
+    // missingStart: the session's start to write when the run has none; without it, such a run is left alone.
+    private static bool EndAfterwards(string logDir, string runName, SessionStatus status, string statusText, (Metric Metric, double Value)? final, EventFileWriterOptions? options, (IReadOnlyDictionary<HParam, object> HParams, string GroupName)? missingStart = null)
     {
         string run = Path.Combine(logDir, runName);
         if (!Directory.Exists(run))
         {
-            return false;
+            return missingStart is not null && StartAndEnd(run, missingStart.Value, status, statusText, options);
         }
 
         var lenient = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
@@ -184,7 +192,7 @@ internal sealed class TrialSession : IDisposable
 
         if (!started)
         {
-            return false;
+            return missingStart is not null && StartAndEnd(run, missingStart.Value, status, statusText, options);
         }
 
         // In files of their own: the session's first file may be another process's, still open or cut short.
@@ -195,6 +203,15 @@ internal sealed class TrialSession : IDisposable
         }
 
         using SummaryWriter writer = SummaryWriter.Create(run, options);
+        writer.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
+        writer.SessionEnd(status);
+        return true;
+    }
+
+    private static bool StartAndEnd(string run, (IReadOnlyDictionary<HParam, object> HParams, string GroupName) start, SessionStatus status, string statusText, EventFileWriterOptions? options)
+    {
+        using SummaryWriter writer = SummaryWriter.Create(run, options);
+        writer.HParams(start.HParams, start.GroupName);
         writer.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
         writer.SessionEnd(status);
         return true;
