@@ -148,7 +148,7 @@ public sealed class GpSearch : SearchStrategy
         return losses.Select(l => (l - mean) / std).ToArray();
     }
 
-    private double[] FitHyperparameters(GpTrainingSet data)
+    internal double[] FitHyperparameters(GpTrainingSet data)
     {
         int groupCount = data.GroupCount;
         var defaultTheta = new double[groupCount + 2];
@@ -204,7 +204,7 @@ public sealed class GpSearch : SearchStrategy
         }
 
         theta[^2] = Math.Clamp(theta[^2], Math.Log(1e-3), Math.Log(100));
-        theta[^1] = Math.Clamp(theta[^1], Math.Log(1e-6), Math.Log(1));
+        theta[^1] = Math.Clamp(theta[^1], Math.Log(GaussianProcess.MinNoise), Math.Log(1));
         return theta;
     }
 
