@@ -106,8 +106,14 @@ public static class MLNetTuner
     {
         var ml = new MLContext(seed);
         ITransformer model = pipeline(ml).Fit(train.Subset(fold.TrainIndices).ToDataView(ml));
-        IDataView heldOut = train.Subset(fold.TestIndices).ToDataView(ml);
-        predictions?.Invoke(OutOfFoldPredictions.Read(train.Task, model.Transform(heldOut), train.ClassCount));
-        return TaskMetrics.Evaluate(ml, train.Task, model, heldOut);
+        IDataView scored = model.Transform(train.Subset(fold.TestIndices).ToDataView(ml));
+        if (predictions is not null)
+        {
+            // Read twice (the predictions, then the metrics): cached, so the model scores the rows once.
+            scored = ml.Data.Cache(scored);
+            predictions(OutOfFoldPredictions.Read(train.Task, scored, train.ClassCount));
+        }
+
+        return TaskMetrics.EvaluateScored(ml, train.Task, scored);
     }
 }

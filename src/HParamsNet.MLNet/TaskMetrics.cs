@@ -32,7 +32,12 @@ public static class TaskMetrics
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        IDataView scored = model.Transform(data);
+        return EvaluateScored(ml, task, model.Transform(data));
+    }
+
+    /// <summary>The task's metrics of rows a model has already scored.</summary>
+    internal static IReadOnlyDictionary<string, double> EvaluateScored(MLContext ml, MLTask task, IDataView scored)
+    {
         switch (task)
         {
             case MLTask.BinaryClassification:
