@@ -16,7 +16,8 @@ internal static class PostgresSchema
             objective_direction integer NOT NULL,
             next_number integer NOT NULL,
             created timestamptz NOT NULL DEFAULT clock_timestamp(),
-            version bigint NOT NULL DEFAULT 0);
+            version bigint NOT NULL DEFAULT 0,
+            definition text);
         CREATE TABLE study_attributes (
             study_id bigint NOT NULL REFERENCES studies (id),
             key text NOT NULL,
@@ -41,9 +42,21 @@ internal static class PostgresSchema
         CREATE TABLE intermediate_values (
             study_id bigint NOT NULL,
             number integer NOT NULL,
+            fold integer NOT NULL DEFAULT 0,
             step bigint NOT NULL,
             value double precision NOT NULL,
-            PRIMARY KEY (study_id, number, step));
+            PRIMARY KEY (study_id, number, fold, step));
+        CREATE TABLE trial_attributes (
+            study_id bigint NOT NULL,
+            number integer NOT NULL,
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (study_id, number, key));
+        CREATE TABLE queued_trials (
+            id bigserial PRIMARY KEY,
+            study_id bigint NOT NULL,
+            hparams text NOT NULL);
+        CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
         """;
 
     // Each entry takes the tables from the version before it to its own; applied in order, in the creator's transaction.
@@ -56,6 +69,26 @@ internal static class PostgresSchema
             ALTER TABLE trials ADD COLUMN version bigint NOT NULL DEFAULT 1;
             CREATE INDEX trials_version ON trials (study_id, version);
             CREATE INDEX trials_hparams ON trials (study_id, md5(hparams));
+            """),
+
+        // 3: the study's recorded definition; intermediate values per fold (a trial's folds each
+        // report their own steps); user attributes of trials; the queue of enqueued configurations.
+        (3, """
+            ALTER TABLE studies ADD COLUMN definition text;
+            ALTER TABLE intermediate_values ADD COLUMN fold integer NOT NULL DEFAULT 0;
+            ALTER TABLE intermediate_values DROP CONSTRAINT intermediate_values_pkey;
+            ALTER TABLE intermediate_values ADD PRIMARY KEY (study_id, number, fold, step);
+            CREATE TABLE trial_attributes (
+                study_id bigint NOT NULL,
+                number integer NOT NULL,
+                key text NOT NULL,
+                value text NOT NULL,
+                PRIMARY KEY (study_id, number, key));
+            CREATE TABLE queued_trials (
+                id bigserial PRIMARY KEY,
+                study_id bigint NOT NULL,
+                hparams text NOT NULL);
+            CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
             """),
     ];
 

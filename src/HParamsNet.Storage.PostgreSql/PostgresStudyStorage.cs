@@ -18,12 +18,14 @@ namespace HParamsNet.Storage;
 /// </summary>
 /// <remarks>
 /// Times are the database server's (<c>clock_timestamp()</c>): workers on several machines then
-/// judge heartbeats by one clock. The password of the URL never appears in messages.
+/// judge heartbeats by one clock. The password of the URL never appears in messages. Every
+/// transaction that locks rows takes the study's row first and a trial's row after it, so that
+/// concurrent workers queue and never deadlock.
 /// </remarks>
 public sealed partial class PostgresStudyStorage : IStudyStorage
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _where;
@@ -106,31 +108,42 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     {
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
+        string record = definition.ToRecord().ToJson();
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (NpgsqlCommand insert = Command(
             connection,
             transaction,
-            "INSERT INTO studies (name, experiment, objective_group, objective_tag, objective_direction, next_number) VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO studies (name, experiment, objective_group, objective_tag, objective_direction, next_number, definition) VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT (name) DO NOTHING",
             definition.Name,
             definition.Experiment.ToProto(0).ToByteArray(),
             definition.Objective.Metric.Group,
             definition.Objective.Metric.Tag,
-            (int)definition.Objective.Direction))
+            (int)definition.Objective.Direction,
+            record))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (NpgsqlCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction FROM studies WHERE name = $1", definition.Name))
+        bool recorded;
+        await using (NpgsqlCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction, definition FROM studies WHERE name = $1 FOR UPDATE", definition.Name))
         await using (NpgsqlDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            recorded = !reader.IsDBNull(4);
             Experiment experiment = Experiment.Parser.ParseFrom((byte[])reader[0]);
             var objective = new Objective(new Metric(reader.GetString(2), reader.GetString(1)), (StudyDirection)reader.GetInt32(3));
-            if (definition.DifferenceFrom(experiment, objective) is string difference)
+            if (definition.DifferenceFrom(experiment, objective, recorded ? TrialRows.Record(definition.Name, reader.GetString(4)) : null) is string difference)
             {
-                throw new InvalidOperationException($"Study '{definition.Name}' in the {_where} exists with a different definition: {difference}. Load it with the same hparams, metrics and objective, or choose another study name.");
+                throw new InvalidOperationException($"Study '{definition.Name}' in the {_where} exists with a different definition: {difference}. Load it with the same hparams, metrics, objective and folds, or choose another study name.");
             }
+        }
+
+        if (!recorded)
+        {
+            // A study created by an earlier version gets its definition recorded by the first worker that loads it.
+            await using NpgsqlCommand update = Command(connection, transaction, "UPDATE studies SET definition = $2 WHERE name = $1", definition.Name, record);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -141,7 +154,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     public async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created FROM studies ORDER BY name");
+        await using NpgsqlCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created, definition FROM studies ORDER BY name");
         await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await TrialRows.ReadStudiesAsync(reader, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
     }
@@ -224,27 +237,81 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default)
+    public async ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default)
     {
+        TrialReportRules.Check(study, number, report);
+        if (report.IsEmpty)
+        {
+            return;
+        }
+
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        (long id, TrialState state, _) = await LockTrialAsync(connection, transaction, study, number, cancellationToken).ConfigureAwait(false);
-        ThrowIfFinished(state, study, number, "report a value");
-        await using (NpgsqlCommand last = Command(connection, transaction, "SELECT MAX(step) FROM intermediate_values WHERE study_id = $1 AND number = $2", id, number))
+
+        // The study's row first (its next version, and the order every writer locks in), then the
+        // trial's, then each fold's last step: one round trip.
+        long id;
+        TrialState? state = null;
+        var lastSteps = new Dictionary<int, long>();
+        await using (NpgsqlBatch read = Batch(
+            connection,
+            ("UPDATE studies SET version = version + 1 WHERE name = $1 RETURNING id", [study]),
+            ($"SELECT state FROM trials WHERE study_id = {StudyId} AND number = $2 FOR UPDATE", [study, number]),
+            ($"SELECT fold, MAX(step) FROM intermediate_values WHERE study_id = {StudyId} AND number = $2 GROUP BY fold", [study, number])))
         {
-            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long previous && atStep <= previous)
+            read.Transaction = transaction;
+            await using NpgsqlDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            id = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : throw NoStudy(study);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new ArgumentException($"Trial {number} of study '{study}': step {atStep} is not after the previous step {previous}; report each step once, in increasing order.", nameof(atStep));
+                state = (TrialState)reader.GetInt32(0);
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lastSteps[reader.GetInt32(0)] = reader.GetInt64(1);
             }
         }
 
-        await using (NpgsqlBatch insert = Batch(
-            connection,
-            ("INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($1, $2, $3, $4)", [id, number, atStep, value]),
-            ("WITH v AS (UPDATE studies SET version = version + 1 WHERE id = $1 RETURNING version) UPDATE trials SET version = v.version FROM v WHERE study_id = $1 AND number = $2", [id, number])))
+        ThrowIfFinished(state ?? throw new InvalidOperationException($"Study '{study}' has no trial {number}."), study, number, "report a value");
+        foreach (IntermediateValue first in TrialReportRules.FirstPerFold(report))
         {
-            insert.Transaction = transaction;
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (lastSteps.TryGetValue(first.Fold, out long previous))
+            {
+                TrialReportRules.ThrowIfNotAfter(study, number, first, previous);
+            }
+        }
+
+        var statements = new List<(string Sql, object[] Parameters)>
+        {
+            // A trial that reports is alive: the report is its heartbeat too.
+            ("UPDATE trials SET version = (SELECT version FROM studies WHERE id = $1), heartbeat = clock_timestamp() WHERE study_id = $1 AND number = $2", [id, number]),
+        };
+        if (report.Values.Count > 0)
+        {
+            statements.Add((
+                "INSERT INTO intermediate_values (study_id, number, fold, step, value) SELECT $1, $2, f, s, v FROM unnest($3::integer[], $4::bigint[], $5::double precision[]) AS u(f, s, v)",
+                [id, number, report.Values.Select(v => v.Fold).ToArray(), report.Values.Select(v => v.Step).ToArray(), report.Values.Select(v => v.Value).ToArray()]));
+        }
+
+        if (report.FoldValues is not null)
+        {
+            statements.Add(("UPDATE trials SET fold_values = $3 WHERE study_id = $1 AND number = $2", [id, number, JsonSerializer.Serialize(report.FoldValues)]));
+        }
+
+        if (report.UserAttributes.Count > 0)
+        {
+            statements.Add((
+                "INSERT INTO trial_attributes (study_id, number, key, value) SELECT $1, $2, k, v FROM unnest($3::text[], $4::text[]) AS u(k, v) ON CONFLICT (study_id, number, key) DO UPDATE SET value = excluded.value",
+                [id, number, report.UserAttributes.Keys.ToArray(), report.UserAttributes.Values.ToArray()]));
+        }
+
+        await using (NpgsqlBatch write = Batch(connection, [.. statements]))
+        {
+            write.Transaction = transaction;
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -274,9 +341,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             connection,
             (BumpVersion, [study]),
             ($"""
-              UPDATE trials SET state = $3, value = $4, fold_values = $5, error = $6, ended = clock_timestamp(), version = {CurrentVersion}
+              UPDATE trials SET state = $3, value = $4, fold_values = COALESCE($5, fold_values), error = $6, ended = clock_timestamp(), version = {CurrentVersion}
               WHERE study_id = {StudyId} AND number = $2 AND state = 0
-              """, [study, number, (int)outcome.State, double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value, JsonSerializer.Serialize(outcome.FoldValues), (object?)outcome.Error ?? DBNull.Value]));
+              """, [study, number, (int)outcome.State, double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value, outcome.FoldValues.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(outcome.FoldValues), (object?)outcome.Error ?? DBNull.Value]));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (batch.BatchCommands[1].RecordsAffected == 1)
         {
@@ -371,6 +438,93 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         return attributes;
     }
 
+    /// <inheritdoc/>
+    public async ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+
+        // The study's row lock orders enqueues: two workers cannot both queue one configuration.
+        await using NpgsqlBatch batch = Batch(
+            connection,
+            ("SELECT id FROM studies WHERE name = $1 FOR UPDATE", [study]),
+            ($"""
+              INSERT INTO queued_trials (study_id, hparams)
+              SELECT {StudyId}, $2
+              WHERE NOT EXISTS (SELECT 1 FROM trials WHERE study_id = {StudyId} AND md5(hparams) = md5($2) AND hparams = $2)
+                AND NOT EXISTS (SELECT 1 FROM queued_trials WHERE study_id = {StudyId} AND hparams = $2)
+              """, [study, json]));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.BatchCommands[0].RecordsAffected == 0)
+        {
+            throw NoStudy(study);
+        }
+
+        return batch.BatchCommands[1].RecordsAffected == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (NpgsqlCommand any = Command(connection, null, $"SELECT EXISTS (SELECT 1 FROM queued_trials WHERE study_id = {StudyId})", study))
+        {
+            if (await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return null; // the usual case, without the study's lock
+            }
+        }
+
+        // The study's row first; then the queue's head, skipped while a live trial has its
+        // configuration; then the trial, numbered as every other.
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (NpgsqlCommand lockStudy = Command(connection, transaction, "UPDATE studies SET version = version + 1 WHERE name = $1", study))
+        {
+            await lockStudy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            string? json;
+            await using (NpgsqlCommand pop = Command(connection, transaction, $"DELETE FROM queued_trials WHERE id = (SELECT id FROM queued_trials WHERE study_id = {StudyId} ORDER BY id LIMIT 1) RETURNING hparams", study))
+            {
+                json = await pop.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+            }
+
+            if (json is null)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            await using NpgsqlCommand create = Command(
+                connection,
+                transaction,
+                $"""
+                 WITH next AS (
+                     UPDATE studies SET next_number = next_number + 1 WHERE name = $1
+                     AND NOT EXISTS (SELECT 1 FROM trials taken WHERE taken.study_id = studies.id AND md5(taken.hparams) = md5($2) AND taken.hparams = $2 AND taken.state <> 2)
+                     RETURNING id, next_number - 1 AS number, version)
+                 INSERT INTO trials (study_id, number, state, hparams, started, heartbeat, version)
+                 SELECT id, number, 0, $2, clock_timestamp(), clock_timestamp(), version FROM next
+                 RETURNING number, started
+                 """,
+                study,
+                json);
+            await using NpgsqlDataReader reader = await create.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                continue; // a live trial has it: dropped from the queue
+            }
+
+            (int number, DateTimeOffset started) = (reader.GetInt32(0), reader.GetFieldValue<DateTimeOffset>(1));
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return TrialSnapshots.Create(number, HParamsJson.Read(json), TrialState.Running, double.NaN, [], [], started, null, null, null);
+        }
+    }
+
     /// <summary>Closes the pool's connections.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
@@ -408,17 +562,6 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : throw NoStudy(study);
     }
 
-    // The trial's row, locked until the transaction ends: its worker and a sweeper cannot both change it.
-    private async Task<(long Id, TrialState State, bool HasHParams)> LockTrialAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string study, int number, CancellationToken cancellationToken)
-    {
-        long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
-        await using NpgsqlCommand select = Command(connection, transaction, "SELECT state, hparams IS NOT NULL FROM trials WHERE study_id = $1 AND number = $2 FOR UPDATE", id, number);
-        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? (id, (TrialState)reader.GetInt32(0), reader.GetBoolean(1))
-            : throw new InvalidOperationException($"Study '{study}' has no trial {number}.");
-    }
-
     private static void ThrowIfFinished(TrialState state, string study, int number, string what)
     {
         if (state != TrialState.Running)
@@ -436,7 +579,8 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         await using NpgsqlBatch batch = Batch(
             connection,
             ("SELECT version FROM studies WHERE name = $1", [study]),
-            ($"SELECT v.number, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = {StudyId} AND t.version > $2 ORDER BY v.number, v.step", [study, since]),
+            ($"SELECT v.number, v.fold, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = {StudyId} AND t.version > $2 ORDER BY v.number, v.fold, v.step", [study, since]),
+            ($"SELECT a.number, a.key, a.value FROM trial_attributes a JOIN trials t USING (study_id, number) WHERE a.study_id = {StudyId} AND t.version > $2", [study, since]),
             ($"SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = {StudyId} AND version > $2 ORDER BY number", [study, since]));
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -446,9 +590,11 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
 
         long version = reader.GetInt64(0);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        Dictionary<int, List<KeyValuePair<long, double>>> intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
+        Dictionary<int, List<IntermediateValue>> intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        List<FrozenTrial> trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
+        Dictionary<int, Dictionary<string, string>> attributes = await TrialRows.ReadAttributesAsync(reader, cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        List<FrozenTrial> trials = await TrialRows.ReadTrialsAsync(reader, intermediate, attributes, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
         return new TrialChanges(trials, version);
     }
 

@@ -16,7 +16,8 @@ internal static class SqliteSchema
             objective_direction INTEGER NOT NULL,
             next_number INTEGER NOT NULL,
             created INTEGER NOT NULL,
-            version INTEGER NOT NULL DEFAULT 0);
+            version INTEGER NOT NULL DEFAULT 0,
+            definition TEXT);
         CREATE TABLE study_attributes (
             study_id INTEGER NOT NULL REFERENCES studies (id),
             key TEXT NOT NULL,
@@ -41,9 +42,21 @@ internal static class SqliteSchema
         CREATE TABLE intermediate_values (
             study_id INTEGER NOT NULL,
             number INTEGER NOT NULL,
+            fold INTEGER NOT NULL DEFAULT 0,
             step INTEGER NOT NULL,
             value REAL NOT NULL,
-            PRIMARY KEY (study_id, number, step));
+            PRIMARY KEY (study_id, number, fold, step));
+        CREATE TABLE trial_attributes (
+            study_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (study_id, number, key));
+        CREATE TABLE queued_trials (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            study_id INTEGER NOT NULL,
+            hparams TEXT NOT NULL);
+        CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
         """;
 
     // Each entry takes a file from the version before it to its own; applied in order, in one transaction.
@@ -55,6 +68,33 @@ internal static class SqliteSchema
             ALTER TABLE trials ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
             CREATE INDEX trials_version ON trials (study_id, version);
             CREATE INDEX trials_hparams ON trials (study_id, hparams);
+            """),
+
+        // 3: the study's recorded definition; intermediate values per fold (a trial's folds each
+        // report their own steps); user attributes of trials; the queue of enqueued configurations.
+        (3, """
+            ALTER TABLE studies ADD COLUMN definition TEXT;
+            CREATE TABLE intermediate_values_3 (
+                study_id INTEGER NOT NULL,
+                number INTEGER NOT NULL,
+                fold INTEGER NOT NULL DEFAULT 0,
+                step INTEGER NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (study_id, number, fold, step));
+            INSERT INTO intermediate_values_3 (study_id, number, fold, step, value) SELECT study_id, number, 0, step, value FROM intermediate_values;
+            DROP TABLE intermediate_values;
+            ALTER TABLE intermediate_values_3 RENAME TO intermediate_values;
+            CREATE TABLE trial_attributes (
+                study_id INTEGER NOT NULL,
+                number INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (study_id, number, key));
+            CREATE TABLE queued_trials (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                study_id INTEGER NOT NULL,
+                hparams TEXT NOT NULL);
+            CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
             """),
     ];
 

@@ -22,7 +22,7 @@ namespace HParamsNet.Storage;
 public sealed class SqliteStudyStorage : IStudyStorage
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -92,38 +92,46 @@ public sealed class SqliteStudyStorage : IStudyStorage
     {
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
+        string record = definition.ToRecord().ToJson();
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (SqliteCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction FROM studies WHERE name = $name", ("$name", definition.Name)))
+        bool found = false;
+        bool recorded = false;
+        await using (SqliteCommand find = Command(connection, transaction, "SELECT experiment, objective_group, objective_tag, objective_direction, definition FROM studies WHERE name = $name", ("$name", definition.Name)))
         await using (SqliteDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                found = true;
+                recorded = !reader.IsDBNull(4);
                 Experiment experiment = Experiment.Parser.ParseFrom((byte[])reader[0]);
                 var objective = new Objective(new Metric(reader.GetString(2), reader.GetString(1)), (StudyDirection)reader.GetInt32(3));
-                if (definition.DifferenceFrom(experiment, objective) is string difference)
+                if (definition.DifferenceFrom(experiment, objective, recorded ? TrialRows.Record(definition.Name, reader.GetString(4)) : null) is string difference)
                 {
-                    throw new InvalidOperationException($"Study '{definition.Name}' in '{Path}' exists with a different definition: {difference}. Load it with the same hparams, metrics and objective, or choose another study name.");
+                    throw new InvalidOperationException($"Study '{definition.Name}' in '{Path}' exists with a different definition: {difference}. Load it with the same hparams, metrics, objective and folds, or choose another study name.");
                 }
-
-                _loaded.Add(definition);
-                return;
             }
         }
 
-        await using (SqliteCommand insert = Command(
-            connection,
-            transaction,
-            "INSERT INTO studies (name, experiment, objective_group, objective_tag, objective_direction, next_number, created) VALUES ($name, $experiment, $group, $tag, $direction, 1, $now)",
-            ("$name", definition.Name),
-            ("$experiment", definition.Experiment.ToProto(0).ToByteArray()),
-            ("$group", definition.Objective.Metric.Group),
-            ("$tag", definition.Objective.Metric.Tag),
-            ("$direction", (int)definition.Objective.Direction),
-            ("$now", Now())))
+        // A study created by an earlier version gets its definition recorded by the first worker that loads it.
+        string sql = !found
+            ? "INSERT INTO studies (name, experiment, objective_group, objective_tag, objective_direction, next_number, created, definition) VALUES ($name, $experiment, $group, $tag, $direction, 1, $now, $definition)"
+            : recorded ? string.Empty : "UPDATE studies SET definition = $definition WHERE name = $name";
+        if (sql.Length > 0)
         {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using SqliteCommand write = Command(
+                connection,
+                transaction,
+                sql,
+                ("$name", definition.Name),
+                ("$experiment", definition.Experiment.ToProto(0).ToByteArray()),
+                ("$group", definition.Objective.Metric.Group),
+                ("$tag", definition.Objective.Metric.Tag),
+                ("$direction", (int)definition.Objective.Direction),
+                ("$now", Now()),
+                ("$definition", record));
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -134,7 +142,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     public async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created FROM studies ORDER BY name");
+        await using SqliteCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created, definition FROM studies ORDER BY name");
         await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await TrialRows.ReadStudiesAsync(reader, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
     }
@@ -202,31 +210,59 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default)
+    public async ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default)
     {
+        TrialReportRules.Check(study, number, report);
+        if (report.IsEmpty)
+        {
+            return;
+        }
+
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
         await RunningTrialAsync(connection, transaction, id, study, number, "report a value", cancellationToken).ConfigureAwait(false);
-        await using (SqliteCommand last = Command(connection, transaction, "SELECT MAX(step) FROM intermediate_values WHERE study_id = $id AND number = $number", ("$id", id), ("$number", number)))
+        foreach (IntermediateValue first in TrialReportRules.FirstPerFold(report))
         {
-            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long previous && atStep <= previous)
+            await using SqliteCommand last = Command(connection, transaction, "SELECT MAX(step) FROM intermediate_values WHERE study_id = $id AND number = $number AND fold = $fold", ("$id", id), ("$number", number), ("$fold", first.Fold));
+            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long previous)
             {
-                throw new ArgumentException($"Trial {number} of study '{study}': step {atStep} is not after the previous step {previous}; report each step once, in increasing order.", nameof(atStep));
+                TrialReportRules.ThrowIfNotAfter(study, number, first, previous);
             }
         }
 
-        await using (SqliteCommand insert = Command(
-            connection,
-            transaction,
-            $"INSERT INTO intermediate_values (study_id, number, step, value) VALUES ($id, $number, $step, $value); UPDATE trials SET version = {NextVersion} WHERE study_id = $id AND number = $number; {BumpVersion}",
-            ("$id", id),
-            ("$number", number),
-            ("$step", atStep),
-            ("$value", value)))
+        await using (SqliteCommand insert = Command(connection, transaction, "INSERT INTO intermediate_values (study_id, number, fold, step, value) VALUES ($id, $number, $fold, $step, $value)", ("$id", id), ("$number", number), ("$fold", 0), ("$step", 0L), ("$value", 0.0)))
         {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (IntermediateValue value in report.Values)
+            {
+                insert.Parameters["$fold"].Value = value.Fold;
+                insert.Parameters["$step"].Value = value.Step;
+                insert.Parameters["$value"].Value = value.Value;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (report.FoldValues is not null)
+        {
+            await using SqliteCommand folds = Command(connection, transaction, "UPDATE trials SET fold_values = $folds WHERE study_id = $id AND number = $number", ("$folds", JsonSerializer.Serialize(report.FoldValues)), ("$id", id), ("$number", number));
+            await folds.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (SqliteCommand upsert = Command(connection, transaction, "INSERT INTO trial_attributes (study_id, number, key, value) VALUES ($id, $number, $key, $value) ON CONFLICT (study_id, number, key) DO UPDATE SET value = excluded.value", ("$id", id), ("$number", number), ("$key", string.Empty), ("$value", string.Empty)))
+        {
+            foreach ((string key, string value) in report.UserAttributes)
+            {
+                upsert.Parameters["$key"].Value = key;
+                upsert.Parameters["$value"].Value = value;
+                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // A trial that reports is alive: the report is its heartbeat too.
+        await using (SqliteCommand version = Command(connection, transaction, $"UPDATE trials SET version = {NextVersion}, heartbeat = $now WHERE study_id = $id AND number = $number; {BumpVersion}", ("$id", id), ("$number", number), ("$now", Now())))
+        {
+            await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -256,10 +292,10 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using (SqliteCommand update = Command(
             connection,
             transaction,
-            $"UPDATE trials SET state = $state, value = $value, fold_values = $folds, error = $error, ended = $now, version = {NextVersion} WHERE study_id = $id AND number = $number AND state = $running",
+            $"UPDATE trials SET state = $state, value = $value, fold_values = COALESCE($folds, fold_values), error = $error, ended = $now, version = {NextVersion} WHERE study_id = $id AND number = $number AND state = $running",
             ("$state", (int)outcome.State),
             ("$value", double.IsNaN(outcome.Value) ? null : outcome.Value),
-            ("$folds", JsonSerializer.Serialize(outcome.FoldValues)),
+            ("$folds", outcome.FoldValues.Count == 0 ? null : JsonSerializer.Serialize(outcome.FoldValues)), // none given: those reported stay
             ("$error", outcome.Error),
             ("$now", Now()),
             ("$id", id),
@@ -354,6 +390,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
         ArgumentNullException.ThrowIfNull(value);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand upsert = Command(connection, null, "INSERT INTO study_attributes (study_id, key, value) VALUES ($id, $key, $value) ON CONFLICT (study_id, key) DO UPDATE SET value = excluded.value", ("$id", id), ("$key", key), ("$value", value));
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -372,6 +409,80 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
 
         return attributes;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
+        await using (SqliteCommand exists = Command(connection, transaction, "SELECT 1 FROM trials WHERE study_id = $id AND hparams = $hparams UNION ALL SELECT 1 FROM queued_trials WHERE study_id = $id AND hparams = $hparams LIMIT 1", ("$id", id), ("$hparams", json)))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+        }
+
+        await using (SqliteCommand insert = Command(connection, transaction, "INSERT INTO queued_trials (study_id, hparams) VALUES ($id, $hparams)", ("$id", id), ("$hparams", json)))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
+        await using (SqliteCommand any = Command(connection, null, "SELECT 1 FROM queued_trials WHERE study_id = $id LIMIT 1", ("$id", id)))
+        {
+            if (await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                return null; // the usual case, without the write lock
+            }
+        }
+
+        using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            long queued;
+            string json;
+            await using (SqliteCommand head = Command(connection, transaction, "SELECT id, hparams FROM queued_trials WHERE study_id = $id ORDER BY id LIMIT 1", ("$id", id)))
+            await using (SqliteDataReader reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+
+                (queued, json) = (reader.GetInt64(0), reader.GetString(1));
+            }
+
+            await using (SqliteCommand pop = Command(connection, transaction, "DELETE FROM queued_trials WHERE id = $queued", ("$queued", queued)))
+            {
+                await pop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await IsTakenAsync(connection, transaction, id, json, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            int number = await InsertTrialAsync(connection, transaction, study, json, cancellationToken).ConfigureAwait(false);
+            FrozenTrial created = (await ReadTrialsAsync(connection, transaction, id, 0, cancellationToken, number).ConfigureAwait(false)).Single();
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return created;
+        }
     }
 
     /// <summary>Releases pooled connections to the file.</summary>
@@ -495,29 +606,41 @@ public sealed class SqliteStudyStorage : IStudyStorage
             : throw new InvalidOperationException($"Cannot {what}: trial {number} of study '{study}' is finished ({trial.State}).");
     }
 
-    // Trials changed after version `since` (0: all), with their intermediate values.
-    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, long since, CancellationToken cancellationToken)
+    // Trials changed after version `since` (0: all), with their intermediate values and attributes; one trial when `only` is given.
+    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, long since, CancellationToken cancellationToken, int? only = null)
     {
-        Dictionary<int, List<KeyValuePair<long, double>>> intermediate;
+        string which = only is null ? "t.version > $since" : "t.number = $only";
+        Dictionary<int, List<IntermediateValue>> intermediate;
         await using (var values = Command(
             connection,
             transaction,
-            "SELECT v.number, v.step, v.value FROM intermediate_values v JOIN trials t ON t.study_id = v.study_id AND t.number = v.number WHERE v.study_id = $id AND t.version > $since ORDER BY v.number, v.step",
+            $"SELECT v.number, v.fold, v.step, v.value FROM intermediate_values v JOIN trials t ON t.study_id = v.study_id AND t.number = v.number WHERE v.study_id = $id AND {which} ORDER BY v.number, v.fold, v.step",
             ("$id", id),
-            ("$since", since)))
+            ("$since", since),
+            ("$only", only ?? 0)))
         await using (SqliteDataReader reader = await values.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        List<FrozenTrial> trials;
-        await using (var select = Command(connection, transaction, "SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = $id AND version > $since ORDER BY number", ("$id", id), ("$since", since)))
+        Dictionary<int, Dictionary<string, string>> attributes;
+        await using (var select = Command(
+            connection,
+            transaction,
+            $"SELECT a.number, a.key, a.value FROM trial_attributes a JOIN trials t ON t.study_id = a.study_id AND t.number = a.number WHERE a.study_id = $id AND {which}",
+            ("$id", id),
+            ("$since", since),
+            ("$only", only ?? 0)))
         await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            trials = await TrialRows.ReadTrialsAsync(reader, intermediate, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+            attributes = await TrialRows.ReadAttributesAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        return trials;
+        await using (var select = Command(connection, transaction, $"SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials t WHERE study_id = $id AND {which} ORDER BY number", ("$id", id), ("$since", since), ("$only", only ?? 0)))
+        await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await TrialRows.ReadTrialsAsync(reader, intermediate, attributes, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private sealed record TrialRow(TrialState State, bool HasHParams);

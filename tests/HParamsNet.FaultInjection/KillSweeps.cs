@@ -27,8 +27,20 @@ public sealed record KillReport
     /// <summary>Configurations (grid) or trials (default strategy) missing after the final run.</summary>
     public int Lost { get; set; }
 
-    /// <summary>Configurations run more than once, or sessions written twice.</summary>
+    /// <summary>Configurations that completed more than once, or sessions written twice.</summary>
     public int Duplicated { get; set; }
+
+    /// <summary>Folds trained again though an attempt of their configuration had finished them (finished folds are carried over).</summary>
+    public int Retrained { get; set; }
+
+    /// <summary>Groups that did not complete and are not an attempt cut short (lost or interrupted) of a configuration that completed later.</summary>
+    public int Unexplained { get; set; }
+
+    /// <summary>Attempts cut short by a kill that TensorBoard shows (their sessions ended, failed as lost): expected, not a fault.</summary>
+    public int LostAttempts { get; set; }
+
+    /// <summary>Fold sessions carried from a lost attempt into the trial that ran its configuration again.</summary>
+    public int CarriedFolds { get; set; }
 
     /// <summary>Sessions without an end after the final run.</summary>
     public int Dangling { get; set; }
@@ -47,7 +59,7 @@ public sealed record KillReport
 
     public List<string> Failures { get; } = [];
 
-    public bool Clean => Lost + Duplicated + Dangling + Wedged + Modified + ValidationErrors + NotResumable == 0;
+    public bool Clean => Lost + Duplicated + Retrained + Unexplained + Dangling + Wedged + Modified + ValidationErrors + NotResumable == 0;
 }
 
 /// <summary>
@@ -76,7 +88,7 @@ public static class KillSweeps
             await SweepAsync(logDir, grid, cv, parallelism, early, kills, random, report, cancellationToken).ConfigureAwait(false);
             report.Sweeps++;
             options.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"sweep {sweep}: {(grid ? "grid" : "auto")} cv={cv} parallel={parallelism} kills={kills}{(early ? " (first within 200 ms)" : string.Empty)}: lost {report.Lost - before.Lost}, duplicated {report.Duplicated - before.Duplicated}, dangling {report.Dangling - before.Dangling}, wedged {report.Wedged - before.Wedged}, modified {report.Modified - before.Modified}, validate errors {report.ValidationErrors - before.ValidationErrors}"));
+                $"sweep {sweep}: {(grid ? "grid" : "auto")} cv={cv} parallel={parallelism} kills={kills}{(early ? " (first within 200 ms)" : string.Empty)}: lost {report.Lost - before.Lost}, duplicated {report.Duplicated - before.Duplicated}, retrained {report.Retrained - before.Retrained}, unexplained {report.Unexplained - before.Unexplained}, dangling {report.Dangling - before.Dangling}, wedged {report.Wedged - before.Wedged}, modified {report.Modified - before.Modified}, validate errors {report.ValidationErrors - before.ValidationErrors}; lost attempts shown {report.LostAttempts - before.LostAttempts}, folds carried {report.CarriedFolds - before.CarriedFolds}"));
             if (report.Clean)
             {
                 Directory.Delete(logDir, recursive: true);
@@ -134,6 +146,9 @@ public static class KillSweeps
         CheckUntouched(finishedFiles, report, logDir);
     }
 
+    // The one resume rule, checked: every configuration completes once (a group of `folds`
+    // successful sessions); an attempt a kill cut short stays visible as a failed group whose
+    // sessions all ended ("worker lost"); a fold it finished is carried over, not trained again.
     private static void CheckStudy(string logDir, bool grid, bool cv, KillReport report)
     {
         IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir);
@@ -141,18 +156,28 @@ public static class KillSweeps
         int dangling = sessions.Count(s => !s.HasEnd);
         report.Dangling += dangling;
         var groups = sessions.GroupBy(s => s.GroupName).ToList();
-        var configurations = groups.Select(g => Describe(g.First().HParams)).ToList();
-        int duplicatedConfigurations = configurations.Count - configurations.Distinct(StringComparer.Ordinal).Count();
+        var complete = groups.Where(g => g.Count(s => s.HasEnd && s.Status == SessionStatus.Success) == folds).ToList();
+        var completeConfigurations = complete.Select(g => Describe(g.First().HParams)).ToList();
+        int duplicatedConfigurations = completeConfigurations.Count - completeConfigurations.Distinct(StringComparer.Ordinal).Count();
         int duplicatedSessions = groups.Sum(g => Math.Max(0, g.Count() - folds)) + (sessions.Count - sessions.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count());
         report.Duplicated += duplicatedConfigurations + duplicatedSessions;
-        int complete = groups.Count(g => g.Count(s => s.HasEnd && s.Status == SessionStatus.Success) == folds);
-        report.Lost += Math.Max(0, TestStudy.TestStudy.Trials - complete);
+        report.Lost += Math.Max(0, TestStudy.TestStudy.Trials - complete.Count);
+        var attempts = groups.Except(complete).ToList();
+        int unexplained = attempts.Count(g => !completeConfigurations.Contains(Describe(g.First().HParams)) || !g.Any(s => s.Texts.GetValueOrDefault("tuner/status")?.StartsWith("failed: worker lost", StringComparison.Ordinal) == true));
+        report.Unexplained += unexplained;
+        report.LostAttempts += attempts.Count;
+        report.CarriedFolds += sessions.Count(s => s.Texts.ContainsKey("tuner/carried_over"));
+        int retrained = sessions
+            .Where(s => s.HasEnd && s.Status == SessionStatus.Success && !s.Texts.ContainsKey("tuner/carried_over"))
+            .GroupBy(s => (Describe(s.HParams), s.Name.Contains("/fold-", StringComparison.Ordinal) ? s.Name[^2..] : string.Empty))
+            .Sum(g => g.Count() - 1);
+        report.Retrained += retrained;
         ValidationReport validation = LogDirectoryValidator.Validate(logDir);
         int errors = validation.Problems.Count(p => p.Severity == ValidationSeverity.Error);
         report.ValidationErrors += errors;
-        if (dangling + duplicatedConfigurations + duplicatedSessions + errors > 0 || complete != TestStudy.TestStudy.Trials)
+        if (dangling + duplicatedConfigurations + duplicatedSessions + retrained + unexplained + errors > 0 || complete.Count != TestStudy.TestStudy.Trials)
         {
-            report.Failures.Add($"{logDir} ({(grid ? "grid" : "auto")}, cv={cv}): {complete} complete trials, {dangling} dangling, {duplicatedConfigurations + duplicatedSessions} duplicated, validate: {string.Join(" | ", validation.Problems.Where(p => p.Severity == ValidationSeverity.Error).Select(p => $"{p.Where}: {p.Message}"))}");
+            report.Failures.Add($"{logDir} ({(grid ? "grid" : "auto")}, cv={cv}): {complete.Count} complete trials, {dangling} dangling, {duplicatedConfigurations + duplicatedSessions} duplicated, {retrained} folds retrained, {unexplained} unexplained groups, validate: {string.Join(" | ", validation.Problems.Where(p => p.Severity == ValidationSeverity.Error).Select(p => $"{p.Where}: {p.Message}"))}");
         }
     }
 

@@ -18,9 +18,9 @@ kill.SetAction(async (parse, cancel) =>
     DateTime started = DateTime.UtcNow;
     KillReport report = await KillSweeps.RunAsync(new KillSweepOptions(parse.GetValue(sweeps), parse.GetValue(seed), root, Console.Out), cancel);
     Console.WriteLine();
-    Console.WriteLine($"| date (UTC) | sweeps | kills | within 200 ms of creation | lost | duplicated | dangling | wedged | finished files changed | validate errors | not resumable | minutes |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {started:yyyy-MM-dd HH:mm} | {report.Sweeps} | {report.Kills} | {report.EarlyKills} | {report.Lost} | {report.Duplicated} | {report.Dangling} | {report.Wedged} | {report.Modified} | {report.ValidationErrors} | {report.NotResumable} | {(DateTime.UtcNow - started).TotalMinutes:F1} |"));
+    Console.WriteLine($"| date (UTC) | sweeps | kills | within 200 ms of creation | lost | duplicated | folds retrained | unexplained groups | dangling | wedged | finished files changed | validate errors | not resumable | lost attempts shown | folds carried | minutes |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {started:yyyy-MM-dd HH:mm} | {report.Sweeps} | {report.Kills} | {report.EarlyKills} | {report.Lost} | {report.Duplicated} | {report.Retrained} | {report.Unexplained} | {report.Dangling} | {report.Wedged} | {report.Modified} | {report.ValidationErrors} | {report.NotResumable} | {report.LostAttempts} | {report.CarriedFolds} | {(DateTime.UtcNow - started).TotalMinutes:F1} |"));
     report.Failures.ForEach(Console.WriteLine);
     return report.Clean ? 0 : 1;
 });

@@ -85,4 +85,5 @@ var result = await new Tuner(options).RunAsync(async (trial, cancel) =>
 
     return value;
 });
-Console.WriteLine($"done {result.Trials.Count}");
+// Complete trials: a trial cut short by a kill is failed as lost, and its configuration ran again.
+Console.WriteLine($"done {result.Trials.Count(t => t.State == HParamsNet.Trials.TrialState.Complete)}");

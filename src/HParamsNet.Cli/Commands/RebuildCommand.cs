@@ -49,7 +49,7 @@ internal static class RebuildCommand
                     int trials;
                     try
                     {
-                        trials = StudyLogDirectory.WriteAsync(opened, summary.Name, dir).GetAwaiter().GetResult();
+                        trials = LogDirectoryRebuild.WriteAsync(opened, summary.Name, dir).GetAwaiter().GetResult();
                     }
                     catch (IOException e)
                     {

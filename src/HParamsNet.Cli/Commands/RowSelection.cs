@@ -17,7 +17,7 @@ internal sealed class RowSelection
 
     public Option<int?> Top { get; } = new("--top") { Description = "Show only the first N rows (after sorting)." };
 
-    public Option<bool> Minimize { get; } = new("--minimize") { Description = "Lower is better for the metric (default: guessed from its name: loss, error, mae, mse are minimised)." };
+    public Option<bool> Minimize { get; } = new("--minimize") { Description = "Lower is better for the metric (default: the direction the study recorded for its objective; else guessed from the name: loss, error, mae, mse, perplexity, nll, latency and times are minimised)." };
 
     public Option<bool> Maximize { get; } = new("--maximize") { Description = "Higher is better for the metric." };
 
@@ -48,7 +48,11 @@ internal sealed class RowSelection
         }
 
         bool? minimize = parse.GetValue(Minimize) ? true : parse.GetValue(Maximize) ? false : null;
-        Func<string, bool> direction = tag => metricName is not null && minimize is bool forced && MatchesTag(metricName, tag) ? forced : ComparisonTable.LowerIsBetter(tag);
+        List<Objective> recorded = RecordedObjectives(inputs, context);
+        Func<string, bool> direction = tag =>
+            metricName is not null && minimize is bool forced && MatchesTag(metricName, tag) ? forced
+            : recorded.FirstOrDefault(o => o.Metric.Tag == tag) is { } objective ? objective.Direction == StudyDirection.Minimize
+            : ComparisonTable.LowerIsBetter(tag);
         var problems = new List<EventFileProblem>();
         var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile, ProblemReported = problems.Add };
         ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(BySession), direction, options).Relabel(inputs.Label);
@@ -98,7 +102,11 @@ internal sealed class RowSelection
             where[name] = table.ParseHParamValue(name, condition[(equals + 1)..]);
         }
 
-        (string Group, string Tag) sortBy = chosen ?? metrics.FirstOrDefault();
+        // Without --metric, the objective the studies recorded, when they agree on one.
+        (string Group, string Tag)? objectiveMetric = recorded.Select(o => (o.Metric.Group, o.Metric.Tag)).Distinct().Count() == 1 && metrics.Contains((recorded[0].Metric.Group, recorded[0].Metric.Tag))
+            ? (recorded[0].Metric.Group, recorded[0].Metric.Tag)
+            : null;
+        (string Group, string Tag) sortBy = chosen ?? objectiveMetric ?? metrics.FirstOrDefault();
         bool lower = sortBy != default && direction(sortBy.Tag);
         var rows = table.Select(new ComparisonQuery
         {
@@ -108,7 +116,29 @@ internal sealed class RowSelection
             Top = parse.GetValue(Top),
         }).ToList();
 
-        return (table, rows, metrics, chosen, lower, where);
+        return (table, rows, metrics, chosen ?? (requireMetric ? null : objectiveMetric), lower, where);
+    }
+
+    // What the inputs' studies recorded about their objectives; a damaged record is said and left out.
+    private static List<Objective> RecordedObjectives(StudyInputs inputs, CliContext context)
+    {
+        var objectives = new List<Objective>();
+        foreach (string dir in inputs.Dirs)
+        {
+            try
+            {
+                if (HParamsLogReader.ReadStudyRecord(dir) is { } record)
+                {
+                    objectives.Add(record.Objective);
+                }
+            }
+            catch (FormatException e)
+            {
+                context.Error.WriteLine($"hparams: warning: '{inputs.Label(dir)}': {e.Message} Directions are guessed from the metrics' names.");
+            }
+        }
+
+        return objectives;
     }
 
     private static bool MatchesTag(string metricName, string tag) => metricName == tag || metricName.EndsWith("/" + tag, StringComparison.Ordinal);

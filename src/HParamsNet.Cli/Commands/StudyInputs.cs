@@ -153,7 +153,7 @@ internal sealed class StudyInputs : IDisposable
             foreach (StudySummary summary in studies)
             {
                 string dir = Path.Combine(_scratch, Guid.NewGuid().ToString("N"));
-                StudyLogDirectory.WriteAsync(storage, summary.Name, dir).GetAwaiter().GetResult();
+                LogDirectoryRebuild.WriteAsync(storage, summary.Name, dir).GetAwaiter().GetResult();
                 Dirs.Add(dir);
                 _labels[dir] = $"{url}#{summary.Name}";
             }

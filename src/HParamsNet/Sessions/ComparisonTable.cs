@@ -50,13 +50,22 @@ public sealed class ComparisonTable
     /// <summary>The rows, in log-directory then name order.</summary>
     public IReadOnlyList<ComparisonRow> Rows { get; }
 
-    /// <summary>Whether lower is better for a metric: its tag names a loss or an error.</summary>
+    /// <summary>
+    /// Whether lower is better for a metric, guessed from its tag when the study recorded no
+    /// direction (<see cref="StudyRecord"/>): it names a loss, an error, a regret, a perplexity, a
+    /// negative log-likelihood, a latency or a time.
+    /// </summary>
     public static bool LowerIsBetter(string tag)
     {
         ArgumentNullException.ThrowIfNull(tag);
         string lower = tag.ToLowerInvariant();
+        string last = lower[(lower.LastIndexOf('/') + 1)..];
         return lower.Contains("loss", StringComparison.Ordinal) || lower.Contains("error", StringComparison.Ordinal)
-            || lower.EndsWith("mae", StringComparison.Ordinal) || lower.EndsWith("mse", StringComparison.Ordinal) || lower.Contains("regret", StringComparison.Ordinal);
+            || lower.EndsWith("mae", StringComparison.Ordinal) || lower.EndsWith("mse", StringComparison.Ordinal) || lower.EndsWith("mape", StringComparison.Ordinal)
+            || lower.Contains("regret", StringComparison.Ordinal) || lower.Contains("perplexity", StringComparison.Ordinal)
+            || last == "nll" || last.StartsWith("nll_", StringComparison.Ordinal) || last.EndsWith("_nll", StringComparison.Ordinal)
+            || lower.Contains("latency", StringComparison.Ordinal) || lower.Contains("duration", StringComparison.Ordinal)
+            || last.EndsWith("_ms", StringComparison.Ordinal) || last.EndsWith("_seconds", StringComparison.Ordinal) || last.EndsWith("_time", StringComparison.Ordinal) || last == "time";
     }
 
     /// <summary>Reads the log directories and builds the table.</summary>

@@ -42,6 +42,38 @@ public static class HParamsLogReader
     internal static IReadOnlyList<(string Run, Experiment Experiment)> ReadStoredExperiments(string logDir, EventFileReaderOptions? options = null) =>
         [.. EnumerateExperiments(logDir, options ?? TensorBoardLike, (stored, _) => stored)];
 
+    /// <summary>
+    /// What the study that wrote the log directory recorded about itself in its root run (its
+    /// objective's direction, full space, strategy and folds), or <see langword="null"/> when it
+    /// recorded nothing (another writer, or an earlier version of this library).
+    /// </summary>
+    /// <param name="logDir">The log directory.</param>
+    /// <exception cref="FormatException">The record is there but damaged; the message says how.</exception>
+    public static StudyRecord? ReadStudyRecord(string logDir) =>
+        RootText(logDir, StudyRecord.TextTag) is string json ? StudyRecord.FromJson(json) : null;
+
+    /// <summary>The first text summary of <paramref name="tag"/> in the root run, or <see langword="null"/>.</summary>
+    internal static string? RootText(string logDir, string tag)
+    {
+        if (!Directory.Exists(logDir))
+        {
+            return null;
+        }
+
+        foreach (Event evt in EventFileReader.ReadRunEvents(logDir, TensorBoardLike))
+        {
+            foreach (Summary.Types.Value value in evt.Summary?.Value ?? [])
+            {
+                if (value.Tag == tag && value.Tensor?.StringVal.Count > 0)
+                {
+                    return value.Tensor.StringVal[0].ToStringUtf8();
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Every session of the log directory, by run name.</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>

@@ -1,16 +1,16 @@
 namespace HParamsNet.Trials;
 
 /// <summary>
-/// A trial (one configuration) as recorded: immutable, read back from the log directory on resume.
-/// With cross-validation it spans one TensorBoard session per fold.
+/// A trial (one configuration) as recorded: immutable, read back from the storage or the log
+/// directory. With cross-validation it spans one TensorBoard session per fold.
 /// </summary>
 /// <param name="Number">The trial's number, from 1.</param>
-/// <param name="Name">Its run name relative to the log directory, e.g. <c>trial-0007</c>; with cross-validation the folds' sessions are <c>trial-0007/fold-1</c> and so on.</param>
+/// <param name="Name">Its run name relative to the log directory, e.g. <c>trial-0007</c>; with cross-validation the folds' sessions are <c>trial-0007/fold-01</c> and so on.</param>
 /// <param name="HParams">The configuration, by hparam name (normalised values).</param>
 /// <param name="State">Where it stands.</param>
 /// <param name="Value">The objective's final value, the mean over folds with cross-validation (NaN unless complete).</param>
-/// <param name="IntermediateValues">Objective values reported while running, by step (the last fold's, with cross-validation).</param>
-/// <param name="FoldValues">The objective's value per fold; empty without cross-validation.</param>
+/// <param name="IntermediateValues">Objective values reported while running, by step (the latest fold's, with cross-validation).</param>
+/// <param name="FoldValues">The objective's value per finished fold, in fold order; empty without cross-validation.</param>
 /// <param name="Started">When it started.</param>
 /// <param name="Ended">When it ended, or <see langword="null"/> while running.</param>
 /// <param name="Error">The failure's message, for a failed trial.</param>
@@ -26,9 +26,33 @@ public sealed record FrozenTrial(
     DateTimeOffset? Ended,
     string? Error)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>How long it ran.</summary>
     public TimeSpan? Duration => Ended - Started;
 
     /// <summary>Whether it finished, one way or another.</summary>
     public bool IsFinished => State != TrialState.Running;
+
+    /// <summary>
+    /// Objective values reported while running, per session: index k holds fold k's values (one
+    /// list for a trial without cross-validation). What a pruner compares fold by fold.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<KeyValuePair<long, double>>> IntermediateValuesByFold { get; init; } = [];
+
+    /// <summary>What the objective recorded about the trial while it ran (Optuna's user attributes), by key.</summary>
+    public IReadOnlyDictionary<string, string> UserAttributes { get; init; } = NoAttributes;
+
+    /// <summary>
+    /// Whether the trial was cut short by something other than its configuration (its worker was
+    /// lost, or the study was interrupted), so that the study runs its configuration again.
+    /// </summary>
+    public bool RunsAgain => State == TrialState.Failed && TrialErrors.RunsAgain(Error);
+
+    /// <summary>The values fold <paramref name="fold"/> reported (for fold 0, those of a trial without cross-validation); empty when it reported none.</summary>
+    /// <param name="fold">The fold's index.</param>
+    public IReadOnlyList<KeyValuePair<long, double>> IntermediateValuesOf(int fold) =>
+        fold >= 0 && fold < IntermediateValuesByFold.Count ? IntermediateValuesByFold[fold]
+        : fold == 0 && IntermediateValuesByFold.Count == 0 ? IntermediateValues
+        : [];
 }

@@ -1,4 +1,5 @@
 using HParamsNet.Events;
+using HParamsNet.Tuning.CrossValidation;
 using HParamsNet.Tuning.Pruners;
 using HParamsNet.Tuning.Storage;
 using HParamsNet.Tuning.Strategies;
@@ -54,6 +55,28 @@ public sealed record StudyOptions
     /// <summary>How often a running trial says it is alive; a trial silent for twice this long is failed by another worker ("worker lost") and its configuration runs again.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a trial's reports wait before they are sent to the storage together: every worker's
+    /// pruner sees a running trial's curve this late at most, and a lost trial keeps what it
+    /// reported until then. A tell sends what is left first.
+    /// </summary>
+    /// <value>Default: 100 ms.</value>
+    public TimeSpan ReportInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Cross-validates each configuration: every trial is one TensorBoard session per fold
+    /// (<c>trial-NNNN/fold-KK</c>, grouped under the trial); <see cref="Study.AskAsync"/> gives a trial's
+    /// folds one after another, each told on its own, and the trial's value is the mean over folds.
+    /// Every worker of a study must use the same folds.
+    /// </summary>
+    public CrossValidationOptions? CrossValidation { get; init; }
+
+    /// <summary>Log directories of earlier studies (ours or TensorFlow's) whose sessions the strategy sees as prior trials.</summary>
+    public IReadOnlyList<string> WarmStartLogDirs { get; init; } = [];
+
+    /// <summary>Whether each session's files are forced to the storage device (fsync) when it ends.</summary>
+    public bool SyncToDisk { get; init; }
+
     /// <summary>Options of the event files.</summary>
     public EventFileWriterOptions? WriterOptions { get; init; }
 
@@ -63,7 +86,11 @@ public sealed record StudyOptions
     /// <summary>The clock of heartbeats; the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    internal StudyDefinition Definition => new(Name, new HParamsExperiment(Space, [Objective.Metric, .. Metrics]), Objective);
+    internal StudyDefinition Definition => new(Name, new HParamsExperiment(Space, [Objective.Metric, .. Metrics]), Objective)
+    {
+        Strategy = Strategy.GetType().Name,
+        Folds = CrossValidation?.Splitter.Folds,
+    };
 
     internal void Validate()
     {
@@ -72,6 +99,13 @@ public sealed record StudyOptions
         ArgumentNullException.ThrowIfNull(Strategy);
         ArgumentNullException.ThrowIfNull(Pruner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReportInterval, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(WarmStartLogDirs);
+        if (CrossValidation is { } cv)
+        {
+            ArgumentNullException.ThrowIfNull(cv.Splitter, nameof(CrossValidation));
+            ArgumentOutOfRangeException.ThrowIfLessThan(cv.Splitter.Folds, 2, nameof(CrossValidation));
+        }
         if (MaxTrials is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxTrials), MaxTrials, "MaxTrials must be at least 1.");

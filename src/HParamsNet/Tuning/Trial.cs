@@ -9,29 +9,41 @@ namespace HParamsNet.Tuning;
 /// <summary>
 /// A running trial, as the objective sees it: its configuration with typed access, where its run
 /// is, and <see cref="Report(Metric, double, long)"/> for intermediate values (written as scalars
-/// to the trial's run and shown to the pruner). With cross-validation the objective is called
-/// once per fold, each call with its own <see cref="Trial"/> of the same number and configuration.
+/// to the trial's run, sent to the study's storage as they happen, and judged by the pruner
+/// against the study as it is now, every worker's trials included). With cross-validation each
+/// fold is a session of its own: the objective is called once per fold, each call with its own
+/// <see cref="Trial"/> of the same number and configuration.
 /// </summary>
 public sealed class Trial
 {
+    private readonly LiveTrial _live;
     private readonly TrialSession _session;
     private readonly Objective _objective;
     private readonly Pruner _pruner;
-    private readonly Func<IReadOnlyList<FrozenTrial>> _finishedTrials;
+    private readonly Func<int, int, IReadOnlyList<FrozenTrial>> _otherTrials;
     private readonly List<KeyValuePair<long, double>> _intermediate = [];
     private readonly Dictionary<Metric, long> _lastSteps = [];
+    private readonly Dictionary<string, string> _userAttributes = new(StringComparer.Ordinal);
 
-    internal Trial(int number, IReadOnlyDictionary<HParam, object> hparams, CrossValidationFold? fold, TrialSession session, Objective objective, Pruner pruner, Func<IReadOnlyList<FrozenTrial>> finishedTrials, CancellationToken cancellationToken)
+    internal Trial(LiveTrial live, CrossValidationFold? fold, TrialSession session, Objective objective, Pruner pruner, Func<int, int, IReadOnlyList<FrozenTrial>> otherTrials, CancellationToken cancellationToken)
     {
-        Number = number;
-        HParams = hparams;
+        _live = live;
+        Number = live.Number;
+        HParams = live.HParams;
         Fold = fold;
         _session = session;
         _objective = objective;
         _pruner = pruner;
-        _finishedTrials = finishedTrials;
+        _otherTrials = otherTrials;
         CancellationToken = cancellationToken;
     }
+
+    internal LiveTrial Live => _live;
+
+    internal TrialSession Session => _session;
+
+    /// <summary>When the trial (not this session) was created.</summary>
+    internal DateTimeOffset Started => _live.Started;
 
     /// <summary>The trial's number, from 1.</summary>
     public int Number { get; }
@@ -57,8 +69,11 @@ public sealed class Trial
     /// <summary>Whether the pruner says this trial should stop; checked after each report of the objective metric.</summary>
     public bool ShouldPrune { get; private set; }
 
-    /// <summary>The objective values reported so far, by step.</summary>
+    /// <summary>The objective values this session (fold) reported so far, by step.</summary>
     public IReadOnlyList<KeyValuePair<long, double>> IntermediateValues => _intermediate;
+
+    /// <summary>The user attributes this session set.</summary>
+    public IReadOnlyDictionary<string, string> UserAttributes => _userAttributes;
 
     /// <summary>The value of hparam <paramref name="name"/> (normalised: whole numbers as long, others as double).</summary>
     /// <exception cref="KeyNotFoundException">No hparam has that name; the message lists those that do.</exception>
@@ -98,20 +113,46 @@ public sealed class Trial
 
     /// <summary>
     /// Reports an intermediate value of <paramref name="metric"/>: a scalar in the trial's run (or
-    /// its sub-run <see cref="Metric.Group"/>); for the objective metric also a value the pruner
-    /// judges, after which <see cref="ShouldPrune"/> is up to date.
+    /// its sub-run <see cref="Metric.Group"/>); for the objective metric also a value the storage
+    /// records (so other workers' pruners see it, and a lost trial keeps it) and the pruner judges,
+    /// after which <see cref="ShouldPrune"/> is up to date.
     /// </summary>
-    /// <exception cref="ArgumentException">A step not after this metric's previous one.</exception>
+    /// <exception cref="ArgumentException">A step of the objective metric not after its previous one.</exception>
     public void Report(Metric metric, double value, long step)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        bool objective = metric == _objective.Metric;
+        if (objective && _intermediate.Count > 0 && step <= _intermediate[^1].Key)
+        {
+            throw new ArgumentException($"Trial {Number}{(Fold is null ? string.Empty : $" (fold {Fold.Index})")}: step {step} is not after the previous step {_intermediate[^1].Key}; report each step once, in increasing order.", nameof(step));
+        }
+
         _session.Scalar(metric.Group, metric.Tag, value, step);
         _lastSteps[metric] = step;
-        if (metric == _objective.Metric)
+        if (objective)
         {
             _intermediate.Add(KeyValuePair.Create(step, value));
-            ShouldPrune = _pruner.ShouldPrune(new PrunerContext(_objective, Number, _intermediate, _finishedTrials()));
+            int fold = Fold?.Index ?? 0;
+            _live.Report(new IntermediateValue(fold, step, value));
+            ShouldPrune = _pruner.ShouldPrune(new PrunerContext(_objective, Number, _intermediate, _otherTrials(Number, fold)));
         }
+    }
+
+    /// <summary>
+    /// Records something about the trial (Optuna's user attributes): kept by the storage with the
+    /// trial (<see cref="FrozenTrial.UserAttributes"/>), and written as text of the session's run
+    /// (TensorBoard's Text dashboard, tag <c>tuner/user_attrs/KEY</c>). Setting a key again replaces its value.
+    /// </summary>
+    /// <param name="key">The attribute's name.</param>
+    /// <param name="value">Its value.</param>
+    /// <exception cref="ArgumentException">An empty key.</exception>
+    public void SetUserAttribute(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        _session.UserAttribute(key, value);
+        _userAttributes[key] = value;
+        _live.SetAttribute(key, value);
     }
 
     /// <summary>Writes a scalar that is not one of the study's metrics to the trial's run (or sub-run <paramref name="group"/>).</summary>

@@ -1,23 +1,24 @@
-using System.Globalization;
 using HParamsNet.Trials;
 using HParamsNet.Tuning.Storage;
-using HParamsNet.Tuning.Strategies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HParamsNet.Tuning;
 
 /// <summary>
-/// Runs a study (Optuna's study, scikit-learn's search classes): proposes configurations with a
-/// <see cref="SearchStrategy"/>, runs the objective on each (per fold with cross-validation),
-/// possibly several at once, and records every trial in a TensorBoard log directory, which is also
-/// what a resumed study continues from.
+/// Runs a study (Optuna's <c>optimize</c>, scikit-learn's search classes): a loop of ask, run,
+/// tell over a <see cref="Study"/>, <see cref="TunerOptions.Parallelism"/> sessions at a time,
+/// until the strategy, <see cref="TunerOptions.MaxTrials"/> or <see cref="TunerOptions.Timeout"/>
+/// says stop. The study lives in <see cref="TunerOptions.Storage"/>, shared with any other worker;
+/// without one, in its log directory, which a resumed study continues from.
 /// </summary>
 /// <remarks>
 /// Each trial is a TensorBoard session (one per fold) named <c>trial-NNNN</c>, grouped under the
-/// trial's name; its status is written once, when it ends, and its files are forced to disk before
-/// the next trial starts. A failing trial is recorded as FAILURE with its error (shown in
-/// TensorBoard's Text dashboard) and the study goes on, unless <see cref="TunerOptions.StopOnFailure"/>.
+/// trial's name; its status is written once, when it ends. A failing trial is recorded as
+/// FAILURE with its error (shown in TensorBoard's Text dashboard) and the study goes on, unless
+/// <see cref="TunerOptions.StopOnFailure"/>. A trial cut short (the study cancelled, the process
+/// killed, a full disk) is failed as interrupted or lost, and its configuration runs again when
+/// the study resumes, its finished folds carried over (docs/architecture.md: one trial lifecycle).
 /// </remarks>
 public sealed class Tuner
 {
@@ -39,7 +40,7 @@ public sealed class Tuner
 
     /// <summary>Runs the study with a synchronous objective that returns the objective value.</summary>
     /// <param name="objective">Trains and scores one configuration (one fold, with cross-validation).</param>
-    /// <param name="cancellationToken">Stops the study; a trial cut short is set aside and runs again on resume.</param>
+    /// <param name="cancellationToken">Stops the study; a trial cut short runs again on resume.</param>
     public Task<StudyResult> RunAsync(Func<Trial, double> objective, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
@@ -48,7 +49,7 @@ public sealed class Tuner
 
     /// <summary>Runs the study with a synchronous objective that returns several metrics' values.</summary>
     /// <param name="objective">Trains and scores one configuration (one fold, with cross-validation); returns the objective value.</param>
-    /// <param name="cancellationToken">Stops the study; a trial cut short is set aside and runs again on resume.</param>
+    /// <param name="cancellationToken">Stops the study; a trial cut short runs again on resume.</param>
     public Task<StudyResult> RunAsync(Func<Trial, TrialValues> objective, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
@@ -57,28 +58,67 @@ public sealed class Tuner
 
     /// <summary>Runs the study: trials until the strategy, <see cref="TunerOptions.MaxTrials"/> or <see cref="TunerOptions.Timeout"/> says stop.</summary>
     /// <param name="objective">Trains and scores one configuration (one fold, with cross-validation).</param>
-    /// <param name="cancellationToken">Stops the study; a trial cut short is set aside and runs again on resume.</param>
+    /// <param name="cancellationToken">Stops the study; a trial cut short runs again on resume.</param>
     /// <returns>Every trial, the results table and the best configuration.</returns>
-    /// <exception cref="InvalidOperationException">The log directory holds another study.</exception>
+    /// <exception cref="InvalidOperationException">The log directory or the storage holds another study.</exception>
+    /// <exception cref="StudyRecordException">The log directory cannot be written (e.g. the disk is full); the study resumes once it can.</exception>
     public async Task<StudyResult> RunAsync(Func<Trial, CancellationToken, ValueTask<TrialValues>> objective, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        if (_options.Storage is not null)
+        IStudyStorage storage = _options.Storage ?? new LogDirectoryStudyStorage(_options.LogDir, _options.EventFiles);
+        try
         {
-            return await new SharedTunerRun(_options, _logger, _time).RunAsync(objective, cancellationToken).ConfigureAwait(false);
-        }
+            string name = StudyName();
+            var run = new TunerRun(_options, _logger, _time, objective);
+            await using (Study study = await Study.CreateOrLoadAsync(StudyOptions(storage, name), cancellationToken).ConfigureAwait(false))
+            {
+                if (storage is LogDirectoryStudyStorage { Loaded: ( > 0, _) or (_, > 0) } files)
+                {
+                    TunerLog.Resumed(_logger, files.LogDir, files.Loaded.Finished, files.Loaded.Interrupted);
+                }
 
-        var experiment = new HParamsExperiment(_options.Space, [_options.Objective.Metric, .. _options.Metrics]);
-        using var store = new LogDirectoryStore(_options.LogDir, _options.EventFiles);
-        CrossValidationOptions? cv = _options.CrossValidation;
-        StoredStudy stored = store.Open(experiment, _options.Objective, cv?.Splitter.Folds);
-        if (stored.Trials.Count > 0 || stored.Incomplete.Count > 0 || stored.MovedAside.Count > 0)
+                await run.RunAsync(study, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The study object is gone (trials cut short are recorded as interrupted); the storage holds every trial.
+            cancellationToken.ThrowIfCancellationRequested();
+            run.ThrowIfFailed();
+            return new StudyResult(_options.Objective, await storage.GetTrialsAsync(name, CancellationToken.None).ConfigureAwait(false), Path.GetFullPath(_options.LogDir));
+        }
+        finally
         {
-            TunerLog.Resumed(_logger, store.LogDir, stored.Trials.Count, stored.Incomplete.Count, stored.MovedAside.Count, store.InterruptedDir);
+            if (_options.Storage is null)
+            {
+                await storage.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        var run = new LogDirectoryTunerRun(_options, _logger, _time, store, objective, stored, cv?.Splitter.Split(cv.Rows, cv.Labels), WarmStartTrials.Read(_options, experiment, _logger), cancellationToken);
-        await run.RunAsync().ConfigureAwait(false);
-        return new StudyResult(_options.Objective, run.Finished, store.LogDir);
     }
+
+    // Without a storage the log directory holds one study: the name it recorded, or the directory's.
+    private string StudyName() =>
+        _options.StudyName
+        ?? (_options.Storage is null ? StudyTensorBoard.ReadRecord(Path.GetFullPath(_options.LogDir))?.Name : null)
+        ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(_options.LogDir)));
+
+    private StudyOptions StudyOptions(IStudyStorage storage, string name) => new()
+    {
+        Storage = storage,
+        Name = name,
+        Space = _options.Space,
+        Objective = _options.Objective,
+        Metrics = _options.Metrics,
+        LogDir = _options.LogDir,
+        Strategy = _options.Strategy,
+        Pruner = _options.Pruner,
+        Seed = _options.Seed,
+        MaxTrials = _options.MaxTrials,
+        MaxCompleteTrials = _options.MaxCompleteTrials,
+        CrossValidation = _options.CrossValidation,
+        WarmStartLogDirs = _options.WarmStartLogDirs,
+        SyncToDisk = _options.SyncToDisk,
+        HeartbeatInterval = _options.HeartbeatInterval,
+        WriterOptions = _options.EventFiles,
+        Logger = _logger,
+        TimeProvider = _time,
+    };
 }

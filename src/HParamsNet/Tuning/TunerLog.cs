@@ -6,8 +6,8 @@ namespace HParamsNet.Tuning;
 /// <summary>The tuner's log messages, compiled once (no formatting unless enabled).</summary>
 internal static partial class TunerLog
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Study in {LogDir}: {Finished} trials finished earlier, {Interrupted} interrupted to run again, {MovedAside} interrupted sessions moved to {InterruptedDir}")]
-    public static partial void Resumed(ILogger logger, string logDir, int finished, int interrupted, int movedAside, string interruptedDir);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Study in {LogDir}: {Finished} trials finished earlier, {Interrupted} interrupted (failed as lost; their configurations run again, finished folds carried over)")]
+    public static partial void Resumed(ILogger logger, string logDir, int finished, int interrupted);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Trial {Number} started: {HParams}")]
     public static partial void TrialStarted(ILogger logger, int number, string hparams);

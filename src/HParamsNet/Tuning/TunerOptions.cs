@@ -8,12 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace HParamsNet.Tuning;
 
-/// <summary>Cross-validation of each configuration: the splitter and the data it splits.</summary>
-/// <param name="Splitter">How rows are split (<see cref="KFold"/>, <see cref="StratifiedKFold"/>).</param>
-/// <param name="Rows">Rows in the data.</param>
-/// <param name="Labels">Class labels per row, for stratified splitting; <see langword="null"/> otherwise.</param>
-public sealed record CrossValidationOptions(ICrossValidator Splitter, int Rows, IReadOnlyList<int>? Labels = null);
-
 /// <summary>What a <see cref="Tuner"/> searches, how, and where it records it.</summary>
 public sealed record TunerOptions
 {
@@ -38,8 +32,20 @@ public sealed record TunerOptions
     /// <value>Default: <see cref="NoPruner"/>.</value>
     public Pruner Pruner { get; init; } = new NoPruner();
 
-    /// <summary>Trials (configurations) in the study, counting those a resumed study already has. Needed unless the strategy is finite (a grid) or <see cref="Timeout"/> is set.</summary>
+    /// <summary>
+    /// Trials in the study, in any state and every worker's, counting those a resumed study already
+    /// has, except trials cut short (lost or interrupted), whose configurations run again in their
+    /// place. Needed unless the strategy is finite (a grid), <see cref="MaxCompleteTrials"/> or
+    /// <see cref="Timeout"/> is set.
+    /// </summary>
     public int? MaxTrials { get; init; }
+
+    /// <summary>
+    /// The study asks for no more trials once it has this many complete ones (every worker's), as
+    /// Optuna's MaxTrialsCallback; while complete and running trials together reach it, workers wait
+    /// for the running ones, since one may fail or be lost and need a successor.
+    /// </summary>
+    public int? MaxCompleteTrials { get; init; }
 
     /// <summary>No trial starts after this much time has passed since <see cref="Tuner.RunAsync(Func{Trial, CancellationToken, ValueTask{TrialValues}}, CancellationToken)"/> began.</summary>
     public TimeSpan? Timeout { get; init; }
@@ -80,8 +86,12 @@ public sealed record TunerOptions
     /// <value>Default: <see langword="null"/>.</value>
     public IStudyStorage? Storage { get; init; }
 
-    /// <summary>The study's name in <see cref="Storage"/>; needed with it.</summary>
+    /// <summary>The study's name in <see cref="Storage"/>; needed with it. Without a storage, the name the log directory recorded, or the directory's own name.</summary>
     public string? StudyName { get; init; }
+
+    /// <summary>With a shared <see cref="Storage"/>: how often a running trial says it is alive; one silent for twice this long is failed by another worker as lost, and its configuration runs again.</summary>
+    /// <value>Default: 10 s.</value>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Trial started and finished with hparams, value and ETA.</summary>
     public ILogger? Logger { get; init; }
@@ -130,23 +140,20 @@ public sealed record TunerOptions
             throw new ArgumentOutOfRangeException(nameof(MaxTrials), MaxTrials, "MaxTrials must be at least 1.");
         }
 
-        if (MaxTrials is null && Timeout is null && Strategy.Capacity(Space) is null)
+        if (MaxCompleteTrials is < 1)
         {
-            throw new ArgumentException($"{Strategy.GetType().Name} can propose without end: set MaxTrials or Timeout.", nameof(MaxTrials));
+            throw new ArgumentOutOfRangeException(nameof(MaxCompleteTrials), MaxCompleteTrials, "MaxCompleteTrials must be at least 1.");
         }
 
-        if (Storage is not null)
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
+        if (MaxTrials is null && MaxCompleteTrials is null && Timeout is null && Strategy.Capacity(Space) is null)
         {
-            if (string.IsNullOrWhiteSpace(StudyName))
-            {
-                throw new ArgumentException("A shared Storage needs the StudyName every worker joins.", nameof(StudyName));
-            }
+            throw new ArgumentException($"{Strategy.GetType().Name} can propose without end: set MaxTrials, MaxCompleteTrials or Timeout.", nameof(MaxTrials));
+        }
 
-            // Folds of a trial, and prior trials, are the log directory's record for now.
-            if (CrossValidation is not null || WarmStartLogDirs.Count > 0)
-            {
-                throw new ArgumentException($"{(CrossValidation is not null ? "CrossValidation" : "WarmStartLogDirs")} is not supported with a shared Storage yet; run it without Storage (the log directory is then the study's record).", nameof(Storage));
-            }
+        if (Storage is not null && string.IsNullOrWhiteSpace(StudyName))
+        {
+            throw new ArgumentException("A shared Storage needs the StudyName every worker joins.", nameof(StudyName));
         }
 
         if (TimeProvider is not null && WriterOptions is not null && WriterOptions.TimeProvider != TimeProvider && WriterOptions.TimeProvider != TimeProvider.System)

@@ -12,20 +12,22 @@ namespace HParamsNet.Tuning;
 /// </summary>
 internal static class WarmStartTrials
 {
-    public static List<FrozenTrial> Read(TunerOptions options, HParamsExperiment experiment, ILogger logger)
+    public static List<FrozenTrial> Read(IReadOnlyList<string> logDirs, IReadOnlyList<HParam> space, Objective objective, ILogger logger)
     {
+        var experiment = new HParamsExperiment(space, [objective.Metric]);
         var prior = new List<FrozenTrial>();
-        Metric metric = options.Objective.Metric;
-        foreach (string logDir in options.WarmStartLogDirs)
+        Metric metric = objective.Metric;
+        foreach (string logDir in logDirs)
         {
             int skipped = 0;
             int before = prior.Count;
             foreach (IGrouping<string, SessionRecord> group in HParamsLogReader.ReadSessions(logDir).GroupBy(s => s.GroupName))
             {
                 SessionRecord first = group.First();
+                var known = first.HParams.Where(p => space.Any(h => h.Name == p.Key)).ToDictionary();
                 try
                 {
-                    experiment.Resolve(first.HParams.Where(p => options.Space.Any(h => h.Name == p.Key)).ToDictionary());
+                    experiment.Resolve(known);
                 }
                 catch (ArgumentException)
                 {
@@ -33,7 +35,7 @@ internal static class WarmStartTrials
                     continue;
                 }
 
-                if (options.Space.Any(h => !first.HParams.ContainsKey(h.Name) && ConditionalSpace.IsActiveIn(h, first.HParams)))
+                if (space.Any(h => !first.HParams.ContainsKey(h.Name) && ConditionalSpace.IsActiveIn(h, first.HParams)))
                 {
                     skipped++;
                     continue;
@@ -44,7 +46,7 @@ internal static class WarmStartTrials
                 prior.Add(new FrozenTrial(
                     0,
                     group.Key,
-                    first.HParams.Where(p => options.Space.Any(h => h.Name == p.Key)).ToDictionary(),
+                    known,
                     complete ? TrialState.Complete : TrialState.Failed,
                     complete ? values.Average(v => v!.Value) : double.NaN,
                     [],

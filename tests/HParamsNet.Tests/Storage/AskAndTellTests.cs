@@ -2,6 +2,7 @@ using HParamsNet;
 using HParamsNet.Sessions;
 using HParamsNet.Storage;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 using HParamsNet.Trials;
 using HParamsNet.Tuning;
 using HParamsNet.Tuning.Storage;
@@ -94,11 +95,14 @@ public class AskAndTellTests
         await using var storage = new InMemoryStudyStorage();
         TimeSpan heartbeat = TimeSpan.FromMilliseconds(100);
         Trial abandoned;
-        await using (Study lost = await Study.CreateOrLoadAsync(Options(storage, dir.Path, heartbeat)))
+        var killed = new SeveredStorage(storage);
+        await using (Study lost = await Study.CreateOrLoadAsync(Options(killed, dir.Path, heartbeat)))
         {
             abandoned = (await lost.AskAsync())!;
             abandoned.Report(0.3, 1);
-        } // the worker is gone: no tell, no more heartbeats
+            await Task.Delay(300); // the report reaches the storage, as it happens
+            killed.Sever(); // the worker is gone: no tell, no more heartbeats
+        }
 
         await Task.Delay(400);
         await using Study survivor = await Study.CreateOrLoadAsync(Options(storage, dir.Path, heartbeat));
@@ -113,6 +117,7 @@ public class AskAndTellTests
         Assert.That(session.HasEnd && session.Status == SessionStatus.Failure, Is.True, "TensorBoard shows no session running for ever");
         Assert.That(session.Texts["tuner/status"], Does.StartWith("failed: worker lost"));
         Assert.That(again.HParams.ToDictionary(p => p.Key.Name, p => p.Value), Is.EquivalentTo(abandoned.HParams.ToDictionary(p => p.Key.Name, p => p.Value)), "the lost configuration runs again");
+        Assert.That(failed.IntermediateValues, Is.EqualTo(new[] { KeyValuePair.Create(1L, 0.3) }), "a lost trial keeps what it reported");
     }
 
     [Test]

@@ -49,9 +49,9 @@ public class LogDirectoryStudyStorageTests : StudyStorageContract
                 await study.TellAsync(trial, 0.5 + i);
             }
 
-            Trial cut = (await study.AskAsync())!; // the process "dies" here: never told
+            Trial cut = (await study.AskAsync())!; // the study stops here: never told
             interrupted = cut.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
-        }
+        } // disposed: the trial not told is recorded as interrupted
 
         await using var again = new LogDirectoryStudyStorage(_dir.Combine("study"));
         await using Study resumed = await Study.CreateOrLoadAsync(Options(again));
@@ -65,16 +65,16 @@ public class LogDirectoryStudyStorageTests : StudyStorageContract
 
         Assert.That(before.Select(t => (t.Number, t.State, t.Value)), Is.EqualTo(new[] { (1, TrialState.Complete, 0.5), (2, TrialState.Complete, 1.5), (3, TrialState.Complete, 2.5), (4, TrialState.Failed, double.NaN) }));
         Assert.That(before[0].IntermediateValues.Single(), Is.EqualTo(KeyValuePair.Create(1L, 0.25)));
-        Assert.That(before[3].Error, Does.StartWith("worker lost"));
-        Assert.That(ran.Select(t => t.Number), Is.EqualTo(new[] { 5, 6 }), "MaxTrials 5 counts the lost trial out: it is replaced");
+        Assert.That(before[3].Error, Does.StartWith("interrupted"));
+        Assert.That(ran.Select(t => t.Number), Is.EqualTo(new[] { 5, 6 }), "MaxTrials 5 counts the interrupted trial out: it is replaced");
         Assert.That(ran[0].HParams.ToDictionary(p => p.Key.Name, p => p.Value), Is.EqualTo(interrupted), "the interrupted configuration runs first");
         IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(_dir.Combine("study"));
         Assert.That(sessions.Select(s => (s.Name, s.Status)).OrderBy(s => s.Name), Is.EqualTo(new[]
         {
             ("trial-0001", SessionStatus.Success), ("trial-0002", SessionStatus.Success), ("trial-0003", SessionStatus.Success),
-            ("trial-0005", SessionStatus.Success), ("trial-0006", SessionStatus.Success),
-        }), "the interrupted session is moved beside the directory, out of TensorBoard's sight");
-        Assert.That(Directory.Exists(_dir.Combine("study.interrupted")), Is.True);
+            ("trial-0004", SessionStatus.Failure), ("trial-0005", SessionStatus.Success), ("trial-0006", SessionStatus.Success),
+        }), "every session has an end: the interrupted one says so");
+        Assert.That(sessions.Single(s => s.Name == "trial-0004").Texts["tuner/status"], Does.StartWith("failed: interrupted"));
     }
 
     [Test]

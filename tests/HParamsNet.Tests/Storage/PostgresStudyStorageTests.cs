@@ -59,7 +59,12 @@ public class PostgresStudyStorageTests : StudyStorageContract
         }
 
         // Back to exactly the tables version 1 wrote.
-        await ExecuteAsync(schema, "DROP INDEX trials_version; DROP INDEX trials_hparams; ALTER TABLE trials DROP COLUMN version; ALTER TABLE studies DROP COLUMN version; UPDATE schema_version SET version = 1");
+        await ExecuteAsync(schema, """
+            DROP INDEX trials_version; DROP INDEX trials_hparams; ALTER TABLE trials DROP COLUMN version; ALTER TABLE studies DROP COLUMN version;
+            ALTER TABLE studies DROP COLUMN definition; DROP TABLE trial_attributes; DROP TABLE queued_trials;
+            ALTER TABLE intermediate_values DROP CONSTRAINT intermediate_values_pkey; ALTER TABLE intermediate_values DROP COLUMN fold; ALTER TABLE intermediate_values ADD PRIMARY KEY (study_id, number, step);
+            UPDATE schema_version SET version = 1
+            """);
         await using (PostgresStudyStorage after = await PostgresStudyStorage.OpenAsync(Url, schema))
         {
             await after.CreateOrLoadStudyAsync(Definition());
@@ -72,7 +77,7 @@ public class PostgresStudyStorageTests : StudyStorageContract
 
         await ExecuteAsync(schema, "INSERT INTO schema_version (version) VALUES (99)");
         var tooNew = Assert.ThrowsAsync<InvalidOperationException>(async () => await PostgresStudyStorage.OpenAsync(Url, schema))!;
-        Assert.That(tooNew.Message, Does.Contain($"schema '{schema}'").And.Contain("schema version 99, newer than this library's (2)").And.Not.Contain("password="));
+        Assert.That(tooNew.Message, Does.Contain($"schema '{schema}'").And.Contain("schema version 99, newer than this library's (3)").And.Not.Contain("password="));
     }
 
     private static async Task ExecuteAsync(string schema, string sql)

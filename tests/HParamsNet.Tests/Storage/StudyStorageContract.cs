@@ -312,6 +312,120 @@ public abstract class StudyStorageContract
         Assert.That(await storage.GetStudyAttributesAsync("study"), Is.EquivalentTo(new Dictionary<string, string> { ["tensorboard.study_id"] = "3f9a1c2b", ["strategy"] = "TpeSearch" }));
         Assert.That(async () => await storage.CreateTrialAsync("nope"), Throws.InvalidOperationException.With.Message.Contains("no study 'nope'").And.Message.Contains("study"));
     }
+
+    [Test]
+    public async Task A_report_records_each_folds_values_the_folds_finished_and_user_attributes_in_one_write()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = (await storage.CreateTrialAsync("study", Config()))!.Value;
+
+        await storage.ReportAsync("study", number, new TrialReport
+        {
+            Values = [new(0, 1, 0.9), new(0, 2, 0.8)],
+            FoldValues = [0.75],
+            UserAttributes = new Dictionary<string, string> { ["device"] = "cpu" },
+        });
+        await storage.ReportAsync("study", number, new TrialReport
+        {
+            Values = [new(1, 1, 0.7)], // fold 1 starts its steps again
+            UserAttributes = new Dictionary<string, string> { ["device"] = "gpu", ["seed"] = "3" },
+        });
+        FrozenTrial running = (await storage.GetTrialsAsync("study")).Single();
+        await storage.FinishTrialAsync("study", number, TrialOutcome.Pruned());
+        FrozenTrial pruned = (await storage.GetTrialsAsync("study")).Single();
+
+        Assert.That(running.IntermediateValuesByFold, Is.EqualTo(new[] { new[] { KeyValuePair.Create(1L, 0.9), KeyValuePair.Create(2L, 0.8) }, new[] { KeyValuePair.Create(1L, 0.7) } }));
+        Assert.That(running.IntermediateValues, Is.EqualTo(new[] { KeyValuePair.Create(1L, 0.7) }), "the latest fold's");
+        Assert.That(running.FoldValues, Is.EqualTo(new[] { 0.75 }));
+        Assert.That(running.UserAttributes, Is.EquivalentTo(new Dictionary<string, string> { ["device"] = "gpu", ["seed"] = "3" }));
+        Assert.That((pruned.State, pruned.FoldValues), Is.EqualTo((TrialState.Pruned, (IReadOnlyList<double>)[0.75])), "a finish without fold values keeps those reported");
+        Assert.That(async () => await storage.ReportAsync("study", number, new TrialReport { UserAttributes = new Dictionary<string, string> { ["x"] = "y" } }), Throws.InvalidOperationException.With.Message.Contains("finished (Pruned)"));
+    }
+
+    [Test]
+    public async Task A_report_with_a_step_out_of_order_records_nothing()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int number = await storage.CreateTrialAsync("study");
+        await storage.ReportAsync("study", number, new TrialReport { Values = [new(0, 5, 0.4)] });
+
+        var backwards = Assert.ThrowsAsync<ArgumentException>(async () => await storage.ReportAsync("study", number, new TrialReport { Values = [new(1, 1, 0.1), new(0, 5, 0.5)], FoldValues = [0.4] }))!;
+        var within = Assert.ThrowsAsync<ArgumentException>(async () => await storage.ReportAsync("study", number, new TrialReport { Values = [new(0, 7, 0.1), new(0, 6, 0.5)] }))!;
+
+        Assert.That(backwards.Message, Does.Contain("step 5 is not after the previous step 5"));
+        Assert.That(within.Message, Does.Contain("step 6 is not after the previous step 7"));
+        FrozenTrial trial = (await storage.GetTrialsAsync("study")).Single();
+        Assert.That((trial.IntermediateValuesByFold.Count, trial.FoldValues.Count), Is.EqualTo((1, 0)), "all of a report or none of it");
+    }
+
+    [Test]
+    public async Task Queued_configurations_become_trials_in_order_once_each()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        int running = (await storage.CreateTrialAsync("study", Config(16)))!.Value;
+
+        bool[] queued =
+        [
+            await storage.EnqueueTrialAsync("study", Config(8)),
+            await storage.EnqueueTrialAsync("study", Config(8)),
+            await storage.EnqueueTrialAsync("study", Config(16)),
+            await storage.EnqueueTrialAsync("study", Config(32)),
+        ];
+        FrozenTrial?[] created = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => storage.CreateTrialFromQueueAsync("study").AsTask()));
+
+        Assert.That(queued, Is.EqualTo(new[] { true, false, false, true }), "not twice, and not a configuration a trial has");
+        Assert.That(created.OfType<FrozenTrial>().Select(t => (t.Number, t.State, t.HParams["units"])).OrderBy(t => t.Number), Is.EqualTo(new[] { (2, TrialState.Running, (object)8L), (3, TrialState.Running, 32L) }));
+        Assert.That(created.Count(c => c is null), Is.EqualTo(2), "the queue is empty then");
+        Assert.That(await storage.EnqueueTrialAsync("study", Config(32)), Is.False, "a trial has it now");
+        Assert.That(running, Is.EqualTo(1));
+        Assert.That(async () => await storage.EnqueueTrialAsync("study", Config(12)), Throws.ArgumentException.With.Message.Contains("units"));
+    }
+
+    [Test]
+    public async Task Reports_finishes_and_sweeps_at_once_never_deadlock()
+    {
+        // Regression (PostgreSQL): a report locked the trial's row then the study's; a finish and a
+        // sweep locked the study's then the trial's. At once they gave "deadlock detected" (40P01).
+        await using IStudyStorage storage = await StudyAsync();
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        using var done = new CancellationTokenSource();
+        Task sweeper = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await storage.FailStaleTrialsAsync("study", TimeSpan.FromMilliseconds(5));
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < 25; i++)
+            {
+                int number = (await storage.CreateTrialAsync("study", Config(rate: 1e-3 + (w * 100 + i) * 1e-5)))!.Value;
+                try
+                {
+                    for (int step = 1; step <= 4; step++)
+                    {
+                        await storage.ReportAsync("study", number, new TrialReport { Values = [new(0, step, 0.5)], UserAttributes = new Dictionary<string, string> { ["step"] = $"{step}" } });
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // failed as stale by the sweeper meanwhile: expected
+                }
+                catch (Exception e)
+                {
+                    unexpected.Add(e);
+                }
+
+                await storage.FinishTrialAsync("study", number, TrialOutcome.Complete(0.5));
+            }
+        })));
+        await done.CancelAsync();
+        await sweeper;
+
+        Assert.That(unexpected, Is.Empty);
+        Assert.That((await storage.GetTrialsAsync("study")).Select(t => t.State), Has.None.EqualTo(TrialState.Running));
+    }
 }
 
 /// <summary>The contract on the in-memory store.</summary>

@@ -76,13 +76,11 @@ public class SharedTunerTests
     }
 
     [Test]
-    public void What_a_shared_storage_does_not_take_yet_and_two_clocks_are_refused_with_the_way_out()
+    public void What_cannot_work_on_a_shared_storage_and_two_clocks_are_refused_with_the_way_out()
     {
         var storage = new InMemoryStudyStorage();
-        var cv = new CrossValidationOptions(new KFold(3), 30);
 
         var noName = Assert.Throws<ArgumentException>(() => _ = new Tuner(Options(storage, "logs") with { StudyName = null }))!;
-        var folds = Assert.Throws<ArgumentException>(() => _ = new Tuner(Options(storage, "logs") with { CrossValidation = cv }))!;
         var clocks = Assert.Throws<ArgumentException>(() => _ = new Tuner(Options(storage, "logs") with
         {
             TimeProvider = new ManualClock(DateTimeOffset.UnixEpoch),
@@ -90,7 +88,38 @@ public class SharedTunerTests
         }))!;
 
         Assert.That(noName.Message, Does.StartWith("A shared Storage needs the StudyName every worker joins."));
-        Assert.That(folds.Message, Does.StartWith("CrossValidation is not supported with a shared Storage yet; run it without Storage"));
         Assert.That(clocks.Message, Does.StartWith("TimeProvider and WriterOptions.TimeProvider are two different clocks"));
+    }
+
+    [Test]
+    public async Task Cross_validated_tuners_on_one_sqlite_file_share_the_study_fold_by_fold()
+    {
+        using var dir = new TempDirectory();
+        await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(dir.Combine("study.db"));
+        TunerOptions options = Options(storage, dir.Combine("logs")) with
+        {
+            Space = [Units],
+            Strategy = new GridSearch(),
+            MaxTrials = null,
+            CrossValidation = new CrossValidationOptions(new KFold(3), 9),
+            WarmStartLogDirs = [],
+        };
+        var folds = new System.Collections.Concurrent.ConcurrentBag<(int Trial, int Fold)>();
+        Func<Trial, TrialValues> objective = trial =>
+        {
+            folds.Add((trial.Number, trial.Fold!.Index));
+            return trial.Get<int>(Units) + (0.1 * trial.Fold.Index);
+        };
+
+        await Task.WhenAll(new Tuner(options).RunAsync(objective), new Tuner(options).RunAsync(objective));
+
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync("shared");
+        Assert.That(trials.Select(t => (t.State, t.HParams["units"])), Is.EquivalentTo(new[] { (TrialState.Complete, (object)8L), (TrialState.Complete, 16L), (TrialState.Complete, 32L) }));
+        Assert.That(trials.Select(t => t.FoldValues), Has.All.Count.EqualTo(3));
+        Assert.That(trials.Select(t => t.Value).Order(), Is.EqualTo(new[] { 8.1, 16.1, 32.1 }).Within(1e-9));
+        Assert.That(folds.Order(), Is.EqualTo(trials.SelectMany(t => new[] { (t.Number, 0), (t.Number, 1), (t.Number, 2) }).Order()), "every fold ran once");
+        IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(dir.Combine("logs"));
+        Assert.That(sessions.GroupBy(s => s.GroupName).Select(g => (g.Count(), g.All(s => s.Status == SessionStatus.Success))), Has.All.EqualTo((3, true)));
+        Assert.That((await storage.GetStudiesAsync()).Single().Folds, Is.EqualTo(3), "the folds are part of the recorded definition");
     }
 }

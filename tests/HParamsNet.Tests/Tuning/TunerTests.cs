@@ -255,15 +255,17 @@ public class TunerTests
     }
 
     [Test]
-    public async Task Cancellation_sets_the_running_trial_aside_and_resume_runs_it()
+    public async Task Cancellation_records_the_running_trial_as_interrupted_and_resume_runs_its_configuration_again()
     {
         using var dir = new TempDirectory();
         using var cancel = new CancellationTokenSource();
+        Dictionary<string, object>? cut = null;
 
         Assert.CatchAsync<OperationCanceledException>(() => new Tuner(Options(dir.Path)).RunAsync(async (trial, token) =>
         {
             if (trial.Number == 3)
             {
+                cut = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
                 await cancel.CancelAsync();
                 await Task.Delay(Timeout.Infinite, token);
             }
@@ -271,18 +273,25 @@ public class TunerTests
             return Score(trial);
         }, cancel.Token));
 
-        Assert.That(HParamsLogReader.ReadSessions(dir.Path).Select(s => s.Name), Is.EqualTo(new[] { "trial-0001", "trial-0002" }));
-        Assert.That(Directory.EnumerateDirectories(dir.Path + ".interrupted").Select(Path.GetFileName), Has.One.StartWith("trial-0003."));
+        var sessions = HParamsLogReader.ReadSessions(dir.Path);
+        Assert.That(sessions.Select(s => (s.Name, s.Status)), Is.EqualTo(new[] { ("trial-0001", SessionStatus.Success), ("trial-0002", SessionStatus.Success), ("trial-0003", SessionStatus.Failure) }));
+        Assert.That(sessions[2].Texts["tuner/status"], Does.StartWith("failed: interrupted"));
         StudyResult resumed = await new Tuner(Options(dir.Path)).RunAsync(Score);
-        Assert.That(resumed.Trials.Select(t => t.Number), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6 }));
-        Directory.Delete(dir.Path + ".interrupted", recursive: true);
+        Assert.That(resumed.Trials.Select(t => (t.Number, t.State)), Is.EqualTo(new[]
+        {
+            (1, TrialState.Complete), (2, TrialState.Complete), (3, TrialState.Failed), (4, TrialState.Complete), (5, TrialState.Complete), (6, TrialState.Complete), (7, TrialState.Complete),
+        }));
+        Assert.That(resumed.Trials[3].HParams, Is.EquivalentTo(cut!), "the interrupted configuration runs first on resume");
+        Assert.That(resumed.Trials.Where(t => t.State == TrialState.Complete).Select(t => $"{t.HParams["units"]}/{t.HParams["optimizer"]}").ToList(), Is.Unique.And.Count.EqualTo(6));
+        Assert.That(resumed.BestScore, Is.EqualTo(1.1).Within(1e-9));
+        Assert.That(HParamsLogReader.ReadSessions(dir.Path).Select(s => s.HasEnd), Has.All.True);
     }
 
     [Test]
     public void Options_that_cannot_work_are_named()
     {
         Assert.That(Assert.Throws<ArgumentException>(() => _ = new Tuner(new TunerOptions { LogDir = "x", Space = [new HParam("lr", new RealInterval(0, 1))], Objective = Maximize }))!.Message,
-            Does.Contain("AutoSearch can propose without end: set MaxTrials or Timeout"));
+            Does.Contain("AutoSearch can propose without end: set MaxTrials, MaxCompleteTrials or Timeout"));
         Assert.That(Assert.Throws<ArgumentException>(() => _ = new Tuner(new TunerOptions { LogDir = "x", Space = [], Objective = Maximize, MaxTrials = 1 }))!.Message,
             Does.Contain("search space is empty"));
     }

@@ -16,8 +16,13 @@ public abstract class Pruner
 /// <summary>What a <see cref="Pruner"/> sees.</summary>
 /// <param name="Objective">The metric and direction.</param>
 /// <param name="TrialNumber">The trial being judged.</param>
-/// <param name="IntermediateValues">Its objective values so far, by step, in report order.</param>
-/// <param name="Trials">Finished trials, with their intermediate values.</param>
+/// <param name="IntermediateValues">Its objective values so far (of the fold it runs, with cross-validation), by step, in report order.</param>
+/// <param name="Trials">
+/// Every other trial of the study as the storage holds it now, every worker's: finished ones, and
+/// running ones with what they reported so far (filter by <see cref="FrozenTrial.State"/>). With
+/// cross-validation each trial's <see cref="FrozenTrial.IntermediateValues"/> are those of the same
+/// fold as the trial judged, so that folds are compared with folds.
+/// </param>
 public sealed record PrunerContext(
     Objective Objective,
     int TrialNumber,

@@ -13,6 +13,8 @@ namespace HParamsNet.Tuning.Storage;
 /// configuration once, reports intermediate values, sends heartbeats while it runs, and is
 /// finished once: by its worker, or, when its heartbeat is older than a grace period, by any
 /// worker that fails stale trials (the first of the two wins). Reads return immutable snapshots.
+/// A store that takes locks takes them in one order in every call (the study, then its trials),
+/// so that concurrent calls never deadlock.
 /// </remarks>
 public interface IStudyStorage : IAsyncDisposable
 {
@@ -56,15 +58,18 @@ public interface IStudyStorage : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The trial already has a configuration, or is finished.</exception>
     ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
 
-    /// <summary>Records an intermediate value of the objective of a running trial.</summary>
+    /// <summary>
+    /// Records what a running trial reported since its last report, in one write: intermediate
+    /// values (each fold's steps after its previous ones), the values of the folds finished so far,
+    /// and user attributes. All of it or none of it is recorded.
+    /// </summary>
     /// <param name="study">The study's name.</param>
     /// <param name="number">The trial's number.</param>
-    /// <param name="atStep">The step; after the trial's previous one.</param>
-    /// <param name="value">The value.</param>
+    /// <param name="report">What to record.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">A step not after the previous one.</exception>
+    /// <exception cref="ArgumentException">A fold's step not after its previous one, a non-finite fold value, or an empty attribute key.</exception>
     /// <exception cref="InvalidOperationException">The trial is finished.</exception>
-    ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default);
+    ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default);
 
     /// <summary>Refreshes a running trial's heartbeat; nothing for a finished one.</summary>
     /// <param name="study">The study's name.</param>
@@ -109,6 +114,27 @@ public interface IStudyStorage : IAsyncDisposable
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts a configuration in the study's queue (Optuna's <c>enqueue_trial</c>): the next trial any
+    /// worker creates from the queue gets it. Nothing is queued, and the answer is
+    /// <see langword="false"/>, when a trial of the study already has the configuration (in any
+    /// state) or it is queued already.
+    /// </summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="hparams">A value for every active hparam of the study, inside its domain.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain.</exception>
+    ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates the study's next trial, Running, from the oldest queued configuration, and takes it
+    /// off the queue, in one step; a queued configuration that a running, complete or pruned trial
+    /// has meanwhile is dropped. <see langword="null"/> when the queue is empty.
+    /// </summary>
+    /// <param name="study">The study's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default);
 
     /// <summary>The study's attributes.</summary>
     /// <param name="study">The study's name.</param>

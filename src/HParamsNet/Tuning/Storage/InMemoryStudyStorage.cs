@@ -1,5 +1,4 @@
 using System.Globalization;
-using HParamsNet.Events;
 using HParamsNet.Trials;
 
 namespace HParamsNet.Tuning.Storage;
@@ -11,7 +10,7 @@ namespace HParamsNet.Tuning.Storage;
 public sealed class InMemoryStudyStorage : IStudyStorage
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, StudyState> _studies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InMemoryStudy> _studies = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     /// <summary>Creates an empty storage.</summary>
@@ -26,13 +25,13 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            if (!_studies.TryGetValue(definition.Name, out StudyState? study))
+            if (!_studies.TryGetValue(definition.Name, out InMemoryStudy? study))
             {
-                _studies.Add(definition.Name, new StudyState(definition, _time.GetUtcNow()));
+                _studies.Add(definition.Name, new InMemoryStudy(definition, _time.GetUtcNow()));
             }
             else if (definition.DifferenceFrom(study.Definition) is string difference)
             {
-                throw new InvalidOperationException($"Study '{definition.Name}' exists with a different definition: {difference}. Load it with the same hparams, metrics and objective, or choose another study name.");
+                throw new InvalidOperationException($"Study '{definition.Name}' exists with a different definition: {difference}. Load it with the same hparams, metrics, objective and folds, or choose another study name.");
             }
         }
 
@@ -47,7 +46,11 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             return ValueTask.FromResult<IReadOnlyList<StudySummary>>([.. _studies.Values
                 .OrderBy(s => s.Definition.Name, StringComparer.Ordinal)
-                .Select(s => new StudySummary(s.Definition.Name, s.Definition.Experiment.CreatedAt(s.Created), s.Definition.Objective, s.Created))]);
+                .Select(s => new StudySummary(s.Definition.Name, s.Definition.Experiment.CreatedAt(s.Created), s.Definition.Objective, s.Created)
+                {
+                    Strategy = s.Definition.Strategy,
+                    Folds = s.Definition.Folds,
+                })]);
         }
     }
 
@@ -57,11 +60,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            StudyState state = Study(study);
-            DateTimeOffset now = _time.GetUtcNow();
-            var trial = new TrialRecord(state.Trials.Count + 1, now) { Version = ++state.Version };
-            state.Trials.Add(trial);
-            return ValueTask.FromResult(trial.Number);
+            return ValueTask.FromResult(Study(study).Add(_time.GetUtcNow(), null, null).Number);
         }
     }
 
@@ -72,17 +71,10 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            StudyState state = Study(study);
+            InMemoryStudy state = Study(study);
             IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
             string key = HParamsJson.Write(normalized);
-            if (!state.Taken.Add(key))
-            {
-                return ValueTask.FromResult<int?>(null);
-            }
-
-            var trial = new TrialRecord(state.Trials.Count + 1, _time.GetUtcNow()) { HParams = normalized, Key = key, Version = ++state.Version };
-            state.Trials.Add(trial);
-            return ValueTask.FromResult<int?>(trial.Number);
+            return ValueTask.FromResult<int?>(state.Taken.Contains(key) ? null : state.Add(_time.GetUtcNow(), normalized, key).Number);
         }
     }
 
@@ -93,8 +85,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            StudyState state = Study(study);
-            TrialRecord trial = Running(state, number, "set its hparams");
+            InMemoryStudy state = Study(study);
+            InMemoryTrial trial = Running(state, number, "set its hparams");
             if (trial.HParams is not null)
             {
                 throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
@@ -111,25 +103,45 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             trial.Key = key;
             trial.Version = ++state.Version;
             state.Taken.Add(key);
+            state.Ever.Add(key);
             return ValueTask.FromResult(true);
         }
     }
 
     /// <inheritdoc/>
-    public ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default)
+    public ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(report);
         cancellationToken.ThrowIfCancellationRequested();
+        TrialReportRules.Check(study, number, report);
         lock (_lock)
         {
-            StudyState state = Study(study);
-            TrialRecord trial = Running(state, number, "report a value");
-            if (trial.Intermediate.Count > 0 && atStep <= trial.Intermediate[^1].Key)
+            InMemoryStudy state = Study(study);
+            InMemoryTrial trial = Running(state, number, "report a value");
+            foreach (IntermediateValue first in TrialReportRules.FirstPerFold(report))
             {
-                throw new ArgumentException($"Trial {number} of study '{study}': step {atStep} is not after the previous step {trial.Intermediate[^1].Key}; report each step once, in increasing order.", nameof(atStep));
+                if (trial.LastStep(first.Fold) is long previous)
+                {
+                    TrialReportRules.ThrowIfNotAfter(study, number, first, previous);
+                }
             }
 
-            trial.Intermediate.Add(KeyValuePair.Create(atStep, value));
-            trial.Version = ++state.Version;
+            trial.Intermediate.AddRange(report.Values);
+            if (report.FoldValues is not null)
+            {
+                trial.FoldValues = [.. report.FoldValues];
+            }
+
+            foreach ((string key, string value) in report.UserAttributes)
+            {
+                trial.Attributes[key] = value;
+            }
+
+            if (!report.IsEmpty)
+            {
+                trial.Version = ++state.Version;
+                trial.Heartbeat = _time.GetUtcNow(); // a trial that reports is alive
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -141,7 +153,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            TrialRecord trial = Trial(Study(study), number);
+            InMemoryTrial trial = Trial(Study(study), number);
             if (trial.Outcome is null)
             {
                 trial.Heartbeat = _time.GetUtcNow();
@@ -155,12 +167,11 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     public ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            StudyState state = Study(study);
-            TrialRecord trial = Trial(state, number);
+            InMemoryStudy state = Study(study);
+            InMemoryTrial trial = Trial(state, number);
             if (trial.Outcome is not null)
             {
                 return ValueTask.FromResult(false);
@@ -180,10 +191,10 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         {
             DateTimeOffset now = _time.GetUtcNow();
             var failed = new List<FrozenTrial>();
-            StudyState state = Study(study);
-            foreach (TrialRecord trial in state.Trials.Where(t => t.Outcome is null && now - t.Heartbeat > grace))
+            InMemoryStudy state = Study(study);
+            foreach (InMemoryTrial trial in state.Trials.Where(t => t.Outcome is null && now - t.Heartbeat > grace))
             {
-                state.Finish(trial, TrialOutcome.Failed(string.Create(CultureInfo.InvariantCulture, $"{TrialOutcome.WorkerLost}: no heartbeat for {(now - trial.Heartbeat).TotalSeconds:0.0} s (grace {grace.TotalSeconds:0.0} s)")), now);
+                state.Finish(trial, TrialOutcome.Failed(string.Create(CultureInfo.InvariantCulture, $"{TrialErrors.WorkerLost}: no heartbeat for {(now - trial.Heartbeat).TotalSeconds:0.0} s (grace {grace.TotalSeconds:0.0} s)")), now);
                 failed.Add(trial.Freeze());
             }
 
@@ -207,7 +218,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            StudyState state = Study(study);
+            InMemoryStudy state = Study(study);
             return ValueTask.FromResult(new TrialChanges([.. state.Trials.Where(t => t.Version > since).Select(t => t.Freeze())], state.Version));
         }
     }
@@ -237,17 +248,59 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
+    public ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hparams);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            InMemoryStudy state = Study(study);
+            IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
+            string key = HParamsJson.Write(normalized);
+            if (state.Ever.Contains(key) || state.Queue.Exists(q => q.Key == key))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            state.Queue.Add((key, normalized));
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            InMemoryStudy state = Study(study);
+            while (state.Queue.Count > 0)
+            {
+                (string key, IReadOnlyDictionary<string, object> hparams) = state.Queue[0];
+                state.Queue.RemoveAt(0);
+                if (!state.Taken.Contains(key))
+                {
+                    return ValueTask.FromResult<FrozenTrial?>(state.Add(_time.GetUtcNow(), hparams, key).Freeze());
+                }
+            }
+
+            return ValueTask.FromResult<FrozenTrial?>(null);
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>
     /// Puts back a trial read from another record (a log directory), under its own number; numbers
     /// missing before it (a run deleted by hand) come back as failed trials without a configuration.
+    /// A running trial comes back running, with the heartbeat its snapshot's start gives it.
     /// </summary>
     internal void Restore(string study, FrozenTrial trial)
     {
         lock (_lock)
         {
-            StudyState state = Study(study);
+            InMemoryStudy state = Study(study);
             if (trial.Number <= state.Trials.Count)
             {
                 throw new InvalidOperationException($"Study '{study}' already has trial {trial.Number}.");
@@ -255,21 +308,24 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
             while (state.Trials.Count + 1 < trial.Number)
             {
-                var missing = new TrialRecord(state.Trials.Count + 1, trial.Started) { Version = ++state.Version };
-                state.Trials.Add(missing);
-                state.Finish(missing, TrialOutcome.Failed("not in the log directory (its run was removed)"), trial.Started);
+                InMemoryTrial missing = state.Add(trial.Started, null, null);
+                state.Finish(missing, TrialOutcome.Failed($"{TrialErrors.WorkerLost}: not in the log directory (its process died before the trial's first write, or its run was removed)"), trial.Started);
             }
 
-            var record = new TrialRecord(trial.Number, trial.Started) { Version = ++state.Version };
-            if (trial.HParams.Count > 0)
+            IReadOnlyDictionary<string, object>? hparams = trial.HParams.Count > 0 ? state.Definition.NormalizeHParams(trial.HParams) : null;
+            InMemoryTrial record = state.Add(trial.Started, hparams, hparams is null ? null : HParamsJson.Write(hparams));
+            record.Heartbeat = trial.Started;
+            for (int fold = 0; fold < trial.IntermediateValuesByFold.Count; fold++)
             {
-                record.HParams = state.Definition.NormalizeHParams(trial.HParams);
-                record.Key = HParamsJson.Write(record.HParams);
-                state.Taken.Add(record.Key);
+                record.Intermediate.AddRange(trial.IntermediateValuesByFold[fold].Select(p => new IntermediateValue(fold, p.Key, p.Value)));
             }
 
-            record.Intermediate.AddRange(trial.IntermediateValues);
-            state.Trials.Add(record);
+            record.FoldValues = trial.FoldValues;
+            foreach ((string key, string value) in trial.UserAttributes)
+            {
+                record.Attributes[key] = value;
+            }
+
             if (trial.IsFinished)
             {
                 state.Finish(record, new TrialOutcome(trial.State, trial.Value, trial.FoldValues, trial.Error), trial.Ended ?? trial.Started);
@@ -277,85 +333,24 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         }
     }
 
-    private StudyState Study(string study)
+    private InMemoryStudy Study(string study)
     {
         ArgumentException.ThrowIfNullOrEmpty(study);
-        return _studies.TryGetValue(study, out StudyState? state)
+        return _studies.TryGetValue(study, out InMemoryStudy? state)
             ? state
             : throw new InvalidOperationException($"There is no study '{study}' in this storage; create it first (CreateOrLoadStudyAsync). Studies: {string.Join(", ", _studies.Keys.Order(StringComparer.Ordinal))}.");
     }
 
-    private static TrialRecord Trial(StudyState study, int number) =>
+    private static InMemoryTrial Trial(InMemoryStudy study, int number) =>
         number >= 1 && number <= study.Trials.Count
             ? study.Trials[number - 1]
             : throw new InvalidOperationException($"Study '{study.Definition.Name}' has no trial {number} (it has {study.Trials.Count}).");
 
-    private static TrialRecord Running(StudyState study, int number, string what)
+    private static InMemoryTrial Running(InMemoryStudy study, int number, string what)
     {
-        TrialRecord trial = Trial(study, number);
+        InMemoryTrial trial = Trial(study, number);
         return trial.Outcome is null
             ? trial
             : throw new InvalidOperationException($"Cannot {what}: trial {number} of study '{study.Definition.Name}' is finished ({trial.Outcome.State}).");
-    }
-
-    private sealed class StudyState(StudyDefinition definition, DateTimeOffset created)
-    {
-        public StudyDefinition Definition { get; } = definition;
-
-        public DateTimeOffset Created { get; } = created;
-
-        public List<TrialRecord> Trials { get; } = [];
-
-        public Dictionary<string, string> Attributes { get; } = new(StringComparer.Ordinal);
-
-        // Configurations of running, complete and pruned trials: each is taken once.
-        public HashSet<string> Taken { get; } = new(StringComparer.Ordinal);
-
-        public long Version { get; set; }
-
-        public void Finish(TrialRecord trial, TrialOutcome outcome, DateTimeOffset now)
-        {
-            trial.Outcome = outcome;
-            trial.Ended = now;
-            trial.Version = ++Version;
-            if (outcome.State == TrialState.Failed && trial.Key is not null)
-            {
-                Taken.Remove(trial.Key); // a failed configuration may be run again (a lost worker's is)
-            }
-        }
-    }
-
-    private sealed class TrialRecord(int number, DateTimeOffset started)
-    {
-        public int Number { get; } = number;
-
-        public DateTimeOffset Started { get; } = started;
-
-        public DateTimeOffset Heartbeat { get; set; } = started;
-
-        public IReadOnlyDictionary<string, object>? HParams { get; set; }
-
-        // The configuration in its canonical text, to find the same one quickly.
-        public string? Key { get; set; }
-
-        public List<KeyValuePair<long, double>> Intermediate { get; } = [];
-
-        public TrialOutcome? Outcome { get; set; }
-
-        public DateTimeOffset? Ended { get; set; }
-
-        public long Version { get; set; }
-
-        public FrozenTrial Freeze() => new(
-            Number,
-            TrialNames.Trial(Number),
-            HParams ?? new Dictionary<string, object>(),
-            Outcome?.State ?? TrialState.Running,
-            Outcome?.Value ?? double.NaN,
-            [.. Intermediate],
-            Outcome?.FoldValues ?? [],
-            Started,
-            Ended,
-            Outcome?.Error);
     }
 }

@@ -1,22 +1,29 @@
+using System.Globalization;
 using HParamsNet.Events;
+using HParamsNet.Sessions;
+using HParamsNet.Summaries;
 using HParamsNet.Trials;
 
 namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
-/// A study storage that is the study's TensorBoard log directory, for one process and no
-/// database: a <c>Study</c> writes each trial's session into the directory (as with any
-/// storage), and this storage reads the sessions back when the study is loaded again, so a killed
-/// run resumes from its files. While open it holds the directory's lock: a second process is
-/// refused with a message naming the holder. A trial a crash interrupted comes back failed
-/// ("worker lost"; its session moved beside the directory, out of TensorBoard's sight), and the
-/// study runs its configuration again. One study per directory, as TensorBoard shows one
-/// experiment per log directory.
+/// A study kept in its TensorBoard log directory, for one process and no database: what a
+/// <see cref="Tuner"/> uses when it is given no storage. The study writes each trial's sessions
+/// into the directory (as with any storage), and this storage reads them back when the study is
+/// loaded again, so a killed run resumes from its files: a trial its process left unfinished
+/// comes back as lost ("worker lost"), keeps its sessions (each given an end) and its finished
+/// folds, and the study runs its configuration again. While open it holds the directory's lock:
+/// a second process is refused with a message naming the holder. One study per directory, as
+/// TensorBoard shows one experiment per log directory.
 /// </summary>
 public sealed class LogDirectoryStudyStorage : IStudyStorage
 {
     private readonly InMemoryStudyStorage _trials;
-    private readonly LogDirectoryStore _files;
+    private readonly EventFileWriterOptions? _writerOptions;
+    private readonly TimeProvider _time;
+    private readonly List<int> _interrupted = [];
+    private readonly Lock _gate = new();
+    private LogDirectoryLock? _lock;
     private string? _study;
 
     /// <summary>Creates the storage of the log directory <paramref name="logDir"/> (new, or holding a study).</summary>
@@ -24,15 +31,32 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     /// <param name="writerOptions">Options of the event files written (the experiment); its clock times the trials.</param>
     public LogDirectoryStudyStorage(string logDir, EventFileWriterOptions? writerOptions = null)
     {
-        _files = new LogDirectoryStore(logDir, writerOptions);
+        ArgumentException.ThrowIfNullOrEmpty(logDir);
+        LogDir = Path.GetFullPath(logDir);
+        _writerOptions = writerOptions;
+        _time = writerOptions?.TimeProvider ?? TimeProvider.System;
         _trials = new InMemoryStudyStorage(writerOptions?.TimeProvider);
     }
 
     /// <summary>The log directory (full path).</summary>
-    public string LogDir => _files.LogDir;
+    public string LogDir { get; }
+
+    /// <summary>
+    /// Where runs that hold nothing TensorBoard can show (no session start: a process killed during
+    /// its first write) are moved: beside the log directory, since TensorBoard loads every
+    /// directory below it.
+    /// </summary>
+    public string SetAsideDir => LogDir.TrimEnd(Path.DirectorySeparatorChar) + ".interrupted";
+
+    /// <summary>The id of the study's session groups, once the study is loaded; <see langword="null"/> for a study of a version that wrote plain trial names.</summary>
+    internal string? StudyId { get; private set; }
+
+    /// <summary>How many trials the directory held when the study was loaded, finished and interrupted.</summary>
+    internal (int Finished, int Interrupted) Loaded { get; private set; }
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Another process holds the directory; it holds another study, or runs that are not a study.</exception>
+    /// <exception cref="IOException">The directory cannot be created or written; the message says why.</exception>
     public async ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -48,24 +72,17 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
             return;
         }
 
-        StoredStudy stored = _files.Open(definition.Experiment, definition.Objective, folds: null, TrialNames.StudyId(definition.Name));
+        _lock ??= LogDirectoryLock.Acquire(LogDir, _time);
+        RemoveStagedLeftovers();
+        IReadOnlyList<FrozenTrial> trials = Open(definition);
         await _trials.CreateOrLoadStudyAsync(definition, cancellationToken).ConfigureAwait(false);
-        IEnumerable<FrozenTrial> interrupted = stored.Incomplete.Select(i => new FrozenTrial(
-            i.Number,
-            TrialNames.Trial(i.Number),
-            i.HParams?.ToDictionary(p => p.Key.Name, p => p.Value) ?? new Dictionary<string, object>(),
-            TrialState.Failed,
-            double.NaN,
-            [],
-            [],
-            DateTimeOffset.UnixEpoch,
-            DateTimeOffset.UnixEpoch,
-            $"{TrialOutcome.WorkerLost}: the process running it ended before it did"));
-        foreach (FrozenTrial trial in stored.Trials.Concat(interrupted).OrderBy(t => t.Number))
+        foreach (FrozenTrial trial in trials)
         {
             _trials.Restore(definition.Name, trial);
         }
 
+        _interrupted.AddRange(trials.Where(t => !t.IsFinished).Select(t => t.Number));
+        Loaded = (trials.Count(t => t.IsFinished), _interrupted.Count);
         _study = definition.Name;
     }
 
@@ -82,7 +99,7 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => _trials.SetTrialHParamsAsync(study, number, hparams, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask ReportAsync(string study, int number, long atStep, double value, CancellationToken cancellationToken = default) => _trials.ReportAsync(study, number, atStep, value, cancellationToken);
+    public ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default) => _trials.ReportAsync(study, number, report, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default) => _trials.HeartbeatAsync(study, number, cancellationToken);
@@ -91,7 +108,30 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     public ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default) => _trials.FinishTrialAsync(study, number, outcome, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default) => _trials.FailStaleTrialsAsync(study, grace, cancellationToken);
+    /// <remarks>The trials the directory held unfinished when it was loaded are lost at once: this process holds the directory, so none of them has a worker.</remarks>
+    public async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        int[] interrupted;
+        lock (_gate)
+        {
+            interrupted = [.. _interrupted];
+            _interrupted.Clear();
+        }
+
+        var failed = new HashSet<int>();
+        foreach (int number in interrupted)
+        {
+            if (await _trials.FinishTrialAsync(study, number, TrialOutcome.Failed($"{TrialErrors.WorkerLost}: the process running it ended before it did"), cancellationToken).ConfigureAwait(false))
+            {
+                failed.Add(number);
+            }
+        }
+
+        IReadOnlyList<FrozenTrial> stale = await _trials.FailStaleTrialsAsync(study, grace, cancellationToken).ConfigureAwait(false);
+        return failed.Count == 0
+            ? stale
+            : [.. (await _trials.GetTrialsAsync(study, cancellationToken).ConfigureAwait(false)).Where(t => failed.Contains(t.Number)), .. stale];
+    }
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default) => _trials.GetTrialsAsync(study, cancellationToken);
@@ -105,10 +145,109 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default) => _trials.GetStudyAttributesAsync(study, cancellationToken);
 
+    /// <inheritdoc/>
+    /// <remarks>The queue lives as long as this object: a script that enqueues before it runs the study enqueues again when it runs again (configurations tried already are not queued twice).</remarks>
+    public ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => _trials.EnqueueTrialAsync(study, hparams, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default) => _trials.CreateTrialFromQueueAsync(study, cancellationToken);
+
     /// <summary>Releases the log directory's lock.</summary>
     public ValueTask DisposeAsync()
     {
-        _files.Dispose();
+        _lock?.Dispose();
+        _lock = null;
         return ValueTask.CompletedTask;
+    }
+
+    // Declares the experiment in a new directory (or one whose creation a crash interrupted), or
+    // checks the one recorded there, and reads the trials back.
+    private IReadOnlyList<FrozenTrial> Open(StudyDefinition definition)
+    {
+        IReadOnlyList<RunDirectory> runs = LogDirectory.FindRuns(LogDir);
+        if (runs.Count == 0)
+        {
+            Create(definition);
+            return [];
+        }
+
+        Protos.HParams.Experiment? recorded = HParamsLogReader.ReadStoredExperiment(LogDir);
+        if (recorded is null)
+        {
+            // Only a crash of an earlier version (or a writer opened and closed with nothing in it)
+            // leaves event files that hold nothing but their header: finish that creation.
+            if (runs.All(r => r.Name == ".") && !RootHasSummaries())
+            {
+                MoveRootFilesAside();
+                Create(definition);
+                return [];
+            }
+
+            throw new InvalidOperationException($"'{LogDir}' already holds TensorBoard runs (e.g. '{runs[0].Name}') but no hparams config, so it is not a study of this tuner. Choose a new or empty log directory; nothing in it was changed.");
+        }
+
+        StudyRecord? record = StudyTensorBoard.ReadRecord(LogDir);
+        string? difference = ExperimentDifference.Describe(recorded, definition.Experiment.ToProto(0))
+            ?? (record is null ? null : definition.DifferenceFrom(StudyDefinition.FromRecord(record)));
+        if (difference is not null)
+        {
+            throw new InvalidOperationException($"'{LogDir}' holds a study with a different search space or metrics: {difference}. Resume it with the same hparams, metrics and folds, or use a new log directory; nothing in it was changed.");
+        }
+
+        StudyId = StudyTensorBoard.ReadStudyId(LogDir);
+        return LogDirectoryTrials.Read(LogDir, definition, run => MoveAside(run));
+    }
+
+    // The experiment appears at once or not at all: written under a name TensorBoard ignores, on
+    // disk, then renamed. A study killed during its creation is created again on the next run.
+    private void Create(StudyDefinition definition)
+    {
+        StudyId = StudyTensorBoard.NewStudyId();
+        StudyTensorBoard.PublishExperiment(LogDir, definition.ToRecord(), HParamsSummaries.Experiment(definition.Experiment, _time.GetUtcNow()), StudyId, _writerOptions);
+    }
+
+    private void RemoveStagedLeftovers()
+    {
+        foreach (string staged in Directory.EnumerateFiles(LogDir, EventFileWriter.StagingPrefix + "*"))
+        {
+            File.Delete(staged); // a creation that died before publishing; never visible to TensorBoard
+        }
+    }
+
+    private bool RootHasSummaries()
+    {
+        var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+        return EventFileReader.ReadRunEvents(LogDir, options).Any(e => e.Summary is not null || e.WhatCase != Protos.Event.WhatOneofCase.FileVersion);
+    }
+
+    // The root run's event files, moved (never deleted) beside the log directory.
+    private void MoveRootFilesAside()
+    {
+        string target = FreeTarget("root");
+        Directory.CreateDirectory(target);
+        foreach (string file in EventFileNames.ListEventFiles(LogDir))
+        {
+            File.Move(file, Path.Combine(target, Path.GetFileName(file)), overwrite: false);
+        }
+    }
+
+    // A run's directory (and its sub-runs), moved out of the log directory.
+    private void MoveAside(string runName)
+    {
+        string target = FreeTarget(runName.Replace('/', '_'));
+        Directory.CreateDirectory(SetAsideDir);
+        Directory.Move(Path.Combine(LogDir, runName), target);
+    }
+
+    private string FreeTarget(string name)
+    {
+        string stamp = _time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        string target = Path.Combine(SetAsideDir, $"{name}.{stamp}");
+        for (int i = 1; Directory.Exists(target); i++)
+        {
+            target = Path.Combine(SetAsideDir, $"{name}.{stamp}.{i}");
+        }
+
+        return target;
     }
 }

@@ -1,11 +1,34 @@
+using HParamsNet.Sessions;
+
 namespace HParamsNet.Tuning.Storage;
 
-/// <summary>What every worker of a study must agree on: its name, its hparams and metrics, and its objective.</summary>
+/// <summary>
+/// What every worker of a study must agree on: its name, its hparams and metrics, its objective,
+/// and its folds; and what readers of the study want to know besides (its strategy). A storage
+/// records all of it (<see cref="ToRecord"/>) where the tools find it.
+/// </summary>
 /// <param name="Name">The study's name in its storage.</param>
 /// <param name="Experiment">The hparams (with their domains) and the metrics.</param>
 /// <param name="Objective">The metric optimised and its direction.</param>
 public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, Objective Objective)
 {
+    /// <summary>The strategy's type name (e.g. <c>GpSearch</c>), recorded for readers; workers may differ in it.</summary>
+    public string? Strategy { get; init; }
+
+    /// <summary>Cross-validation folds per trial (every worker must use the same); <see langword="null"/> without cross-validation.</summary>
+    public int? Folds { get; init; }
+
+    /// <summary>The definition as the study records it for readers.</summary>
+    public StudyRecord ToRecord() => new(Name, Experiment, Objective) { Strategy = Strategy, Folds = Folds };
+
+    /// <summary>The definition a storage recorded.</summary>
+    /// <param name="record">The record.</param>
+    public static StudyDefinition FromRecord(StudyRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new StudyDefinition(record.Name, record.Experiment, record.Objective) { Strategy = record.Strategy, Folds = record.Folds };
+    }
+
     /// <summary>Throws when the definition cannot name a study.</summary>
     /// <exception cref="ArgumentException">An empty name, or an objective whose metric is not one of the experiment's.</exception>
     public void Validate()
@@ -33,13 +56,41 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
         }
     }
 
-    /// <summary>The first difference between a recorded definition and this one, in words; <see langword="null"/> when they agree.</summary>
+    /// <summary>
+    /// The first difference between a recorded definition and this one, in words; <see langword="null"/>
+    /// when they agree: the experiment as TensorBoard stores it, then what it does not keep (log
+    /// scales, integer intervals, conditions), the objective and the folds. The strategy may differ.
+    /// </summary>
     /// <param name="recorded">The definition a storage holds.</param>
     public string? DifferenceFrom(StudyDefinition recorded)
     {
         ArgumentNullException.ThrowIfNull(recorded);
-        return DifferenceFrom(recorded.Experiment.ToProto(0), recorded.Objective);
+        return DifferenceFrom(recorded.Experiment.ToProto(0), recorded.Objective)
+            ?? SpaceDifference(recorded.Experiment.HParams, Experiment.HParams)
+            ?? (recorded.Folds == Folds ? null : $"the study has {Describe(recorded.Folds)} there and {Describe(Folds)} here");
     }
+
+    /// <summary>The first difference with a record kept by a storage: the whole record when it has one, else the experiment TensorBoard stores and the objective.</summary>
+    internal string? DifferenceFrom(Protos.HParams.Experiment recordedExperiment, Objective recordedObjective, StudyRecord? record) =>
+        record is null ? DifferenceFrom(recordedExperiment, recordedObjective) : DifferenceFrom(FromRecord(record));
+
+    private static string? SpaceDifference(IReadOnlyList<HParam> recorded, IReadOnlyList<HParam> here)
+    {
+        foreach (HParam hparam in here)
+        {
+            HParam? there = recorded.FirstOrDefault(h => h.Name == hparam.Name);
+            if (there is not null && (there.Domain != hparam.Domain || there.Condition != hparam.Condition))
+            {
+                return $"hparam '{hparam.Name}' is {Describe(there)} there and {Describe(hparam)} here";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(HParam hparam) => hparam.Condition is null ? hparam.Domain.ToString() : $"{hparam.Domain} {hparam.Condition}";
+
+    private static string Describe(int? folds) => folds is int k ? $"{k} folds per trial" : "no cross-validation";
 
     /// <summary>The first difference between a recorded experiment (as TensorBoard stores it) and objective and this definition; <see langword="null"/> when they agree.</summary>
     internal string? DifferenceFrom(Protos.HParams.Experiment recordedExperiment, Objective recordedObjective)

@@ -33,9 +33,18 @@ internal static class StudyHParams
                 throw new ArgumentException($"Hparam '{hparam.Name}' has no value; a trial's configuration gives every active hparam of the study a value.", nameof(hparams));
             }
 
-            normalized[hparam.Name] = hparam.Validate(value);
+            normalized[hparam.Name] = AsDomainType(hparam.Domain, hparam.Validate(value));
         }
 
         return normalized;
     }
+
+    // One text per configuration whatever its source: TensorBoard stores every number as a double,
+    // so 16 read back from a session is typed as its domain types it (16 for a whole-number domain).
+    private static object AsDomainType(Domain domain, object value) => (domain.ValueType, value) switch
+    {
+        (Type t, double d) when t == typeof(long) && d == Math.Floor(d) && Math.Abs(d) < 9007199254740992d => (long)d,
+        (Type t, long l) when t == typeof(double) => (double)l,
+        _ => value,
+    };
 }

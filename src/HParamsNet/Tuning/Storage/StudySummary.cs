@@ -2,7 +2,17 @@ namespace HParamsNet.Tuning.Storage;
 
 /// <summary>A study as a storage records it: enough to show it, or to write its TensorBoard log directory again, without the code that ran it.</summary>
 /// <param name="Name">The study's name.</param>
-/// <param name="Experiment">Its hparams and metrics, as TensorBoard stores them (an <see cref="IntInterval"/> or a log scale reads as a <see cref="RealInterval"/>).</param>
+/// <param name="Experiment">Its hparams and metrics: as declared when the storage recorded the study's definition; else as TensorBoard stores them (an <see cref="IntInterval"/> or a log scale reads as a <see cref="RealInterval"/>).</param>
 /// <param name="Objective">The metric optimised and its direction.</param>
 /// <param name="Created">When the study was created.</param>
-public sealed record StudySummary(string Name, HParamsExperiment Experiment, Objective Objective, DateTimeOffset Created);
+public sealed record StudySummary(string Name, HParamsExperiment Experiment, Objective Objective, DateTimeOffset Created)
+{
+    /// <summary>The strategy's type name, when recorded.</summary>
+    public string? Strategy { get; init; }
+
+    /// <summary>Cross-validation folds per trial, when the study has them.</summary>
+    public int? Folds { get; init; }
+
+    /// <summary>The study's definition as recorded.</summary>
+    public StudyDefinition Definition => new(Name, Experiment, Objective) { Strategy = Strategy, Folds = Folds };
+}

@@ -23,6 +23,8 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     private readonly SortedDictionary<int, FrozenTrial> _lost = [];
     private readonly HashSet<int> _mine = [];
     private readonly List<FrozenTrial> _finished = [];
+    private readonly HashSet<int> _finishedNumbers = [];
+    private readonly HashSet<int> _cutShort = [];
     private readonly SortedDictionary<int, FrozenTrial> _unfinished = [];
     private long _version;
     private int _complete;
@@ -79,6 +81,45 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
         }
     }
 
+    /// <summary>A trial as this worker told it: known at once, before the next refresh brings it.</summary>
+    public void AddTold(FrozenTrial trial)
+    {
+        lock (_lock)
+        {
+            Merge(trial);
+        }
+    }
+
+    /// <summary>
+    /// Every trial but <paramref name="except"/>, finished and running, as a pruner compares them:
+    /// with cross-validation, each trial's curve is the one of fold <paramref name="fold"/>.
+    /// </summary>
+    public IReadOnlyList<FrozenTrial> ForPruner(int except, int fold, bool crossValidated)
+    {
+        lock (_lock)
+        {
+            var trials = new List<FrozenTrial>(_finished.Count + _unfinished.Count);
+            foreach (FrozenTrial trial in _finished.Concat(_unfinished.Values))
+            {
+                if (trial.Number != except)
+                {
+                    trials.Add(crossValidated ? trial with { IntermediateValues = trial.IntermediateValuesOf(fold) } : trial);
+                }
+            }
+
+            return trials;
+        }
+    }
+
+    /// <summary>Counts a trial this worker created as not its own: the repair of session ends looks at it too.</summary>
+    public void Disown(int number)
+    {
+        lock (_lock)
+        {
+            _mine.Remove(number);
+        }
+    }
+
     /// <summary>Whether this worker created the trial (and so wrote its session, end included, being alive).</summary>
     public bool IsMine(int number)
     {
@@ -107,22 +148,36 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     }
 
     /// <summary>
-    /// The first trial whose worker was lost and whose configuration has not run again (no running,
-    /// complete or pruned trial has it): any worker may take it, and the storage lets one.
+    /// The first trial whose worker was lost (or whose study was interrupted) and whose
+    /// configuration has not run again (no running, complete or pruned trial has it): any worker may
+    /// take it, and the storage lets one.
     /// </summary>
     public FrozenTrial? LostNotRunAgain()
     {
         lock (_lock)
         {
+            // The first such configuration; of its lost trials, the one that finished most folds,
+            // since those are carried into the trial that runs it again.
+            FrozenTrial? chosen = null;
             foreach (FrozenTrial trial in _lost.Values)
             {
-                if (_live.GetValueOrDefault(_keys[trial.Number]) == 0)
+                string key = _keys[trial.Number];
+                if (_live.GetValueOrDefault(key) > 0)
                 {
-                    return trial;
+                    continue;
+                }
+
+                if (chosen is null)
+                {
+                    chosen = trial;
+                }
+                else if (_keys[chosen.Number] == key && trial.FoldValues.Count >= chosen.FoldValues.Count)
+                {
+                    chosen = trial;
                 }
             }
 
-            return null;
+            return chosen;
         }
     }
 
@@ -152,7 +207,7 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     {
         lock (_lock)
         {
-            return new StudyCounts(_complete, _unfinished.Count, _finished.Count + _unfinished.Count - _lost.Count);
+            return new StudyCounts(_complete, _unfinished.Count, _finished.Count + _unfinished.Count - _cutShort.Count);
         }
     }
 
@@ -181,6 +236,11 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     private void Merge(FrozenTrial trial)
     {
         _lastNumber = Math.Max(_lastNumber, trial.Number);
+        if (!trial.IsFinished && _finishedNumbers.Contains(trial.Number))
+        {
+            return; // a read that began before this worker told the trial: finished is final
+        }
+
         if (trial.HParams.Count > 0 && !_keys.ContainsKey(trial.Number))
         {
             _keys[trial.Number] = configurationKey(trial.HParams);
@@ -199,15 +259,21 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
                 _live[key]--;
             }
 
-            if (trial.State == TrialState.Failed && trial.Error?.StartsWith(TrialOutcome.WorkerLost, StringComparison.Ordinal) == true)
+            if (trial.RunsAgain)
             {
                 _lost[trial.Number] = trial;
             }
         }
 
+        if (trial.RunsAgain)
+        {
+            _cutShort.Add(trial.Number); // with or without a configuration, it does not count against MaxTrials
+        }
+
         _unfinished.Remove(trial.Number);
         if (trial.IsFinished)
         {
+            _finishedNumbers.Add(trial.Number);
             _complete += Insert(trial) && trial.State == TrialState.Complete ? 1 : 0;
         }
         else

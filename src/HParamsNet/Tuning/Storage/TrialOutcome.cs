@@ -15,7 +15,7 @@ public sealed record TrialOutcome(TrialState State, double Value, IReadOnlyList<
         : State;
 
     /// <summary>How the error of a trial failed as stale begins (every store writes it): its worker went silent, and its configuration runs again.</summary>
-    public const string WorkerLost = "worker lost";
+    public const string WorkerLost = TrialErrors.WorkerLost;
 
     /// <summary>A complete trial with its (finite) value.</summary>
     /// <param name="value">The objective value.</param>
@@ -26,9 +26,11 @@ public sealed record TrialOutcome(TrialState State, double Value, IReadOnlyList<
             : throw new ArgumentException($"A complete trial needs a finite value, not {value}; record it as failed.", nameof(value));
 
     /// <summary>A trial stopped early by a pruner.</summary>
-    public static TrialOutcome Pruned() => new(TrialState.Pruned, double.NaN, [], null);
+    /// <param name="foldValues">Per fold finished before, with cross-validation.</param>
+    public static TrialOutcome Pruned(IReadOnlyList<double>? foldValues = null) => new(TrialState.Pruned, double.NaN, foldValues ?? [], null);
 
     /// <summary>A failed trial and why.</summary>
     /// <param name="error">What went wrong.</param>
-    public static TrialOutcome Failed(string error) => new(TrialState.Failed, double.NaN, [], error);
+    /// <param name="foldValues">Per fold finished before, with cross-validation.</param>
+    public static TrialOutcome Failed(string error, IReadOnlyList<double>? foldValues = null) => new(TrialState.Failed, double.NaN, foldValues ?? [], error);
 }

@@ -1,54 +1,78 @@
 using System.Data.Common;
 using System.Text.Json;
+using HParamsNet.Sessions;
 using HParamsNet.Trials;
 
 namespace HParamsNet.Tuning.Storage;
 
-/// <summary>Reads the SQL stores' trial rows into snapshots; each store says how it keeps a time.</summary>
+/// <summary>Reads the SQL stores' rows into snapshots; each store says how it keeps a time.</summary>
 internal static class TrialRows
 {
-    /// <summary>Intermediate values by trial number, from rows (number, step, value) ordered by number and step.</summary>
-    public static async Task<Dictionary<int, List<KeyValuePair<long, double>>>> ReadIntermediateAsync(DbDataReader reader, CancellationToken cancellationToken)
+    /// <summary>Intermediate values by trial number, from rows (number, fold, step, value) ordered by number, fold and step.</summary>
+    public static async Task<Dictionary<int, List<IntermediateValue>>> ReadIntermediateAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        var intermediate = new Dictionary<int, List<KeyValuePair<long, double>>>();
+        var intermediate = new Dictionary<int, List<IntermediateValue>>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             int number = reader.GetInt32(0);
-            if (!intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? points))
+            if (!intermediate.TryGetValue(number, out List<IntermediateValue>? points))
             {
                 intermediate[number] = points = [];
             }
 
-            points.Add(KeyValuePair.Create(reader.GetInt64(1), reader.GetDouble(2)));
+            points.Add(new IntermediateValue(reader.GetInt32(1), reader.GetInt64(2), reader.GetDouble(3)));
         }
 
         return intermediate;
     }
 
+    /// <summary>User attributes by trial number, from rows (number, key, value).</summary>
+    public static async Task<Dictionary<int, Dictionary<string, string>>> ReadAttributesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var attributes = new Dictionary<int, Dictionary<string, string>>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            int number = reader.GetInt32(0);
+            if (!attributes.TryGetValue(number, out Dictionary<string, string>? mine))
+            {
+                attributes[number] = mine = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            mine[reader.GetString(1)] = reader.GetString(2);
+        }
+
+        return attributes;
+    }
+
     /// <summary>Snapshots from rows (number, state, hparams, value, fold_values, error, started, ended).</summary>
-    public static async Task<List<FrozenTrial>> ReadTrialsAsync(DbDataReader reader, Dictionary<int, List<KeyValuePair<long, double>>> intermediate, Func<DbDataReader, int, DateTimeOffset> time, CancellationToken cancellationToken)
+    public static async Task<List<FrozenTrial>> ReadTrialsAsync(
+        DbDataReader reader,
+        Dictionary<int, List<IntermediateValue>> intermediate,
+        Dictionary<int, Dictionary<string, string>> attributes,
+        Func<DbDataReader, int, DateTimeOffset> time,
+        CancellationToken cancellationToken)
     {
         var trials = new List<FrozenTrial>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             int number = reader.GetInt32(0);
-            trials.Add(new FrozenTrial(
+            trials.Add(TrialSnapshots.Create(
                 number,
-                TrialNames.Trial(number),
-                reader.IsDBNull(2) ? new Dictionary<string, object>() : HParamsJson.Read(reader.GetString(2)),
+                reader.IsDBNull(2) ? null : HParamsJson.Read(reader.GetString(2)),
                 (TrialState)reader.GetInt32(1),
                 reader.IsDBNull(3) ? double.NaN : reader.GetDouble(3),
-                intermediate.TryGetValue(number, out List<KeyValuePair<long, double>>? points) ? points : [],
+                intermediate.TryGetValue(number, out List<IntermediateValue>? points) ? TrialSnapshots.ByFold(points) : [],
                 reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<double[]>(reader.GetString(4)) ?? [],
                 time(reader, 6),
                 reader.IsDBNull(7) ? null : time(reader, 7),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                attributes.GetValueOrDefault(number)));
         }
 
         return trials;
     }
 
-    /// <summary>Studies from rows (name, experiment, objective_group, objective_tag, objective_direction, created).</summary>
+    /// <summary>Studies from rows (name, experiment, objective_group, objective_tag, objective_direction, created, definition).</summary>
     public static async Task<List<StudySummary>> ReadStudiesAsync(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time, CancellationToken cancellationToken)
     {
         var studies = new List<StudySummary>();
@@ -56,6 +80,13 @@ internal static class TrialRows
         {
             string name = reader.GetString(0);
             DateTimeOffset created = time(reader, 5);
+            StudyRecord? record = reader.IsDBNull(6) ? null : Record(name, reader.GetString(6));
+            if (record is not null)
+            {
+                studies.Add(new StudySummary(name, record.Experiment.CreatedAt(created), record.Objective, created) { Strategy = record.Strategy, Folds = record.Folds });
+                continue;
+            }
+
             HParamsExperiment experiment = HParamsExperiment.FromProto(
                 Protos.HParams.Experiment.Parser.ParseFrom((byte[])reader[1]),
                 created,
@@ -66,5 +97,19 @@ internal static class TrialRows
         }
 
         return studies;
+    }
+
+    /// <summary>A study's recorded definition; a damaged one is named.</summary>
+    /// <exception cref="InvalidDataException">The text is not a study record.</exception>
+    public static StudyRecord Record(string study, string json)
+    {
+        try
+        {
+            return StudyRecord.FromJson(json);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"Study '{study}': {e.Message} The storage is damaged or was written by another program.", e);
+        }
     }
 }

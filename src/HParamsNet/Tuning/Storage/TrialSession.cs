@@ -41,6 +41,9 @@ internal sealed class TrialSession : IDisposable
 
     public string RunDirectory { get; }
 
+    /// <summary>Whether the session's end was written.</summary>
+    public bool HasEnded { get; private set; }
+
     /// <summary>The writer of the session's run ("") or of one of its sub-runs.</summary>
     /// <exception cref="StudyRecordException">Its event file cannot be created.</exception>
     public SummaryWriter Writer(string group)
@@ -69,6 +72,24 @@ internal sealed class TrialSession : IDisposable
         });
     }
 
+    /// <summary>The text tag under which a user attribute's value is written (TensorBoard's Text dashboard).</summary>
+    public static string UserAttributeTag(string key) => $"{UserAttributePrefix}{key}";
+
+    /// <summary>What the tags of user attributes begin with.</summary>
+    public const string UserAttributePrefix = "tuner/user_attrs/";
+
+    /// <summary>Writes a user attribute of the trial, as text of the session's run.</summary>
+    /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
+    public void UserAttribute(string key, string value)
+    {
+        SummaryWriter run = Writer(string.Empty);
+        Recording(() =>
+        {
+            run.WriteSummary(TextSummaries.Text(UserAttributeTag(key), value), 0);
+            return run;
+        });
+    }
+
     /// <summary>Ends a session whose objective returned <paramref name="value"/>: SUCCESS.</summary>
     /// <exception cref="StudyRecordException">The write failed (e.g. the disk is full).</exception>
     public void EndComplete(Metric metric, double value) => End(SessionStatus.Success, CompleteText(metric, value));
@@ -89,12 +110,12 @@ internal sealed class TrialSession : IDisposable
         _ => (SessionStatus.Failure, FailedText(trial.Error ?? "unknown error")),
     };
 
-    private static string CompleteText(Metric metric, double value) => string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {value}");
+    public static string CompleteText(Metric metric, double value) => string.Create(CultureInfo.InvariantCulture, $"complete: {metric.Tag} = {value}");
 
-    private static string PrunedText(IReadOnlyList<KeyValuePair<long, double>> intermediate) =>
+    public static string PrunedText(IReadOnlyList<KeyValuePair<long, double>> intermediate) =>
         string.Create(CultureInfo.InvariantCulture, $"pruned at step {(intermediate.Count > 0 ? intermediate[^1].Key : 0)}");
 
-    private static string FailedText(string error) => $"failed: {error}";
+    public static string FailedText(string error) => $"failed: {error}";
 
     // Writes how the session ended and hands every file to the OS (and to the disk, if asked).
     private void End(SessionStatus status, string statusText)
@@ -104,6 +125,7 @@ internal sealed class TrialSession : IDisposable
         {
             run.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
             run.SessionEnd(status);
+            HasEnded = true;
             foreach (SummaryWriter writer in _writers.Values)
             {
                 writer.Flush(toDisk: _syncToDisk);
@@ -132,89 +154,6 @@ internal sealed class TrialSession : IDisposable
         }
 
         _writers.Clear();
-    }
-
-    /// <summary>
-    /// Writes the end of the session of a trial whose worker is gone (FAILURE and why), unless it
-    /// has one already: TensorBoard then shows no session running for ever. A worker killed between
-    /// the storage's record of the trial and the session's first write left no session: it is
-    /// written whole, from the configuration the storage holds, so TensorBoard shows every trial.
-    /// </summary>
-    /// <param name="logDir">The study's log directory.</param>
-    /// <param name="trial">The lost trial, as the storage failed it.</param>
-    /// <param name="hparams">Its configuration, resolved against the study's hparams.</param>
-    /// <param name="groupName">Its session group (as the worker would have named it).</param>
-    /// <param name="options">How event files are written.</param>
-    public static void EndLost(string logDir, FrozenTrial trial, IReadOnlyDictionary<HParam, object> hparams, string groupName, EventFileWriterOptions? options) =>
-        EndAfterwards(logDir, trial.Name, SessionStatus.Failure, FailedText(trial.Error ?? TrialOutcome.WorkerLost), null, options, (hparams, groupName));
-
-    /// <summary>
-    /// Writes the end a finished trial's session lacks (its worker died between the storage's
-    /// record and the file's), from what the storage holds; nothing when the run has no session or
-    /// already an end. Whether it wrote one.
-    /// </summary>
-    public static bool EndFinished(string logDir, FrozenTrial trial, Metric objective, EventFileWriterOptions? options)
-    {
-        if (!trial.IsFinished)
-        {
-            return false;
-        }
-
-        (SessionStatus status, string text) = EndOf(trial, objective);
-        return EndAfterwards(logDir, trial.Name, status, text, trial.State == TrialState.Complete ? (objective, trial.Value) : null, options);
-    }
-
-    // missingStart: the session's start to write when the run has none; without it, such a run is left alone.
-    private static bool EndAfterwards(string logDir, string runName, SessionStatus status, string statusText, (Metric Metric, double Value)? final, EventFileWriterOptions? options, (IReadOnlyDictionary<HParam, object> HParams, string GroupName)? missingStart = null)
-    {
-        string run = Path.Combine(logDir, runName);
-        if (!Directory.Exists(run))
-        {
-            return missingStart is not null && StartAndEnd(run, missingStart.Value, status, statusText, options);
-        }
-
-        var lenient = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
-        bool started = false;
-        foreach (Protos.Event evt in EventFileReader.ReadRunEvents(run, lenient))
-        {
-            foreach (Protos.Summary.Types.Value value in evt.Summary?.Value ?? [])
-            {
-                if (HParamsSummaries.TryDecode(value, out Protos.HParams.HParamsPluginData? data, out _) && data is not null)
-                {
-                    started |= data.SessionStartInfo is not null;
-                    if (data.SessionEndInfo is not null)
-                    {
-                        return false;
-                    }
-                }
-            }
-        }
-
-        if (!started)
-        {
-            return missingStart is not null && StartAndEnd(run, missingStart.Value, status, statusText, options);
-        }
-
-        // In files of their own: the session's first file may be another process's, still open or cut short.
-        if (final is ((Metric metric, double finalValue)))
-        {
-            using SummaryWriter values = SummaryWriter.Create(metric.Group.Length == 0 ? run : Path.Combine(run, metric.Group), options);
-            values.Scalar(metric.Tag, finalValue, 1);
-        }
-
-        using SummaryWriter writer = SummaryWriter.Create(run, options);
-        writer.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
-        writer.SessionEnd(status);
-        return true;
-    }
-
-    private static bool StartAndEnd(string run, (IReadOnlyDictionary<HParam, object> HParams, string GroupName) start, SessionStatus status, string statusText, EventFileWriterOptions? options)
-    {
-        using SummaryWriter writer = SummaryWriter.Create(run, options);
-        writer.HParams(start.HParams, start.GroupName);
-        writer.WriteSummary(TextSummaries.Text(StatusTextTag, statusText), 0);
-        writer.SessionEnd(status);
-        return true;
     }
 
     public void Dispose()

@@ -5,13 +5,14 @@ using HParamsNet.Trials;
 namespace HParamsNet.Tuning.Storage;
 
 /// <summary>
-/// Writes a study's TensorBoard log directory from its storage alone: the experiment, and a
-/// session per trial with its configuration, its intermediate values, its final value and how it
-/// ended, at the times the storage recorded. For a study whose workers wrote their sessions on
+/// Writes a study's TensorBoard log directory from its storage alone (<c>hparams rebuild</c>): the
+/// experiment and the study's record, and a session per trial (per fold with cross-validation)
+/// with its configuration, its intermediate values, its final value, its user attributes and how
+/// it ended, at the times the storage recorded. For a study whose workers wrote their sessions on
 /// machines without a shared file system, a log directory lost or never written, or a look at a
 /// study in another place. The groups are the ones the workers write (<c>trial-NNNN@id</c>).
 /// </summary>
-public static class StudyLogDirectory
+public static class LogDirectoryRebuild
 {
     /// <summary>Writes the log directory of <paramref name="study"/> into <paramref name="logDir"/>, which must be new or empty.</summary>
     /// <param name="storage">Where the study is.</param>
@@ -38,44 +39,63 @@ public static class StudyLogDirectory
 
         Directory.CreateDirectory(full);
         string studyId = TrialNames.StudyId(study);
-        LogDirectoryStore.PublishExperiment(full, HParamsSummaries.Experiment(summary.Experiment, summary.Created), studyId, options);
+        StudyTensorBoard.PublishExperiment(full, summary.Definition.ToRecord(), HParamsSummaries.Experiment(summary.Experiment, summary.Created), studyId, options);
         IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(study, cancellationToken).ConfigureAwait(false);
         foreach (FrozenTrial trial in trials.Where(t => t.HParams.Count > 0))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            WriteSession(full, trial, summary.Objective.Metric, studyId, options);
+            if (summary.Folds is int folds)
+            {
+                // A fold's session per fold that ran: the finished ones, and the one the trial ended in.
+                int ran = Math.Min(folds, trial.FoldValues.Count + (trial.State == TrialState.Complete ? 0 : 1));
+                for (int fold = 0; fold < ran; fold++)
+                {
+                    WriteSession(full, trial, fold, summary.Objective.Metric, studyId, options);
+                }
+            }
+            else
+            {
+                WriteSession(full, trial, null, summary.Objective.Metric, studyId, options);
+            }
         }
 
         return trials.Count(t => t.HParams.Count > 0);
     }
 
-    // One trial's session: start, intermediate values and final value of the objective, and (when finished) its end.
-    private static void WriteSession(string logDir, FrozenTrial trial, Metric objective, string studyId, EventFileWriterOptions? options)
+    // One session of a trial (a fold, or the trial): start, intermediate values and final value of the objective, user attributes, and (when finished) its end.
+    private static void WriteSession(string logDir, FrozenTrial trial, int? fold, Metric objective, string studyId, EventFileWriterOptions? options)
     {
-        string run = Path.Combine(logDir, trial.Name);
+        string run = Path.Combine(logDir, TrialNames.Session(trial.Number, fold));
+        bool foldFinished = fold is int f && f < trial.FoldValues.Count;
+        double? final = foldFinished ? trial.FoldValues[fold!.Value] : fold is null && trial.State == TrialState.Complete ? trial.Value : null;
+        IReadOnlyList<KeyValuePair<long, double>> curve = fold is int k ? trial.IntermediateValuesOf(k) : trial.IntermediateValues;
         using (SummaryWriter values = SummaryWriter.Create(objective.Group.Length == 0 ? run : Path.Combine(run, objective.Group), options))
         {
-            foreach ((long step, double value) in trial.IntermediateValues)
+            foreach ((long step, double value) in curve)
             {
                 values.Scalar(objective.Tag, value, step, trial.Started);
             }
 
-            if (trial.State == TrialState.Complete)
+            if (final is double last)
             {
-                long last = trial.IntermediateValues.Count > 0 ? trial.IntermediateValues[^1].Key : 0;
-                values.Scalar(objective.Tag, trial.Value, last + 1, trial.Ended);
+                values.Scalar(objective.Tag, last, (curve.Count > 0 ? curve[^1].Key : 0) + 1, trial.Ended);
             }
         }
 
         using SummaryWriter writer = SummaryWriter.Create(run, options);
         writer.HParams(trial.HParams, TrialNames.Group(trial.Number, studyId), trial.Started);
-        if (!trial.IsFinished)
+        foreach ((string key, string value) in trial.UserAttributes)
+        {
+            writer.WriteSummary(TextSummaries.Text(TrialSession.UserAttributeTag(key), value), 0);
+        }
+
+        if (!trial.IsFinished && !foldFinished)
         {
             return; // still running in the storage: TensorBoard shows it running
         }
 
-        (SessionStatus status, string text) = TrialSession.EndOf(trial, objective);
+        (SessionStatus status, string text) = foldFinished ? (SessionStatus.Success, TrialSession.CompleteText(objective, final!.Value)) : TrialSession.EndOf(trial, objective);
         writer.WriteSummary(TextSummaries.Text(TrialSession.StatusTextTag, text), 0);
-        writer.SessionEnd(status, trial.Ended);
+        writer.SessionEnd(status, trial.Ended ?? trial.Started);
     }
 }

@@ -8,7 +8,7 @@ using HParamsNet.Tuning.Strategies;
 namespace HParamsNet.Tests.Storage;
 
 /// <summary>A log directory written from a storage alone shows what the workers' own log directory shows.</summary>
-public class StudyLogDirectoryTests
+public class LogDirectoryRebuildTests
 {
     private static readonly HParam Units = new("units", new Discrete(8, 16, 32, 64));
     private static readonly Metric Loss = new("loss", group: "validation");
@@ -41,15 +41,15 @@ public class StudyLogDirectoryTests
             _ = await study.AskAsync();
         }
 
-        int written = await StudyLogDirectory.WriteAsync(storage, "rebuild", dir.Combine("rebuilt"));
+        int written = await LogDirectoryRebuild.WriteAsync(storage, "rebuild", dir.Combine("rebuilt"));
 
         Assert.That(written, Is.EqualTo(4));
         Assert.That(Read(dir.Combine("rebuilt")), Is.EqualTo(Read(dir.Combine("workers"))));
         Assert.That(HParamsLogReader.ReadExperiment(dir.Combine("rebuilt"))!.HParams.Single().Name, Is.EqualTo("units"));
         Assert.That(HParamsLogReader.ReadExperiment(dir.Combine("rebuilt"))!.Metrics.Single().Group, Is.EqualTo("validation"));
-        var refused = Assert.ThrowsAsync<IOException>(async () => await StudyLogDirectory.WriteAsync(storage, "rebuild", dir.Combine("rebuilt")))!;
+        var refused = Assert.ThrowsAsync<IOException>(async () => await LogDirectoryRebuild.WriteAsync(storage, "rebuild", dir.Combine("rebuilt")))!;
         Assert.That(refused.Message, Does.Contain("is not empty").And.Contain("Nothing was written"));
-        var unknown = Assert.ThrowsAsync<InvalidOperationException>(async () => await StudyLogDirectory.WriteAsync(storage, "other", dir.Combine("other")))!;
+        var unknown = Assert.ThrowsAsync<InvalidOperationException>(async () => await LogDirectoryRebuild.WriteAsync(storage, "other", dir.Combine("other")))!;
         Assert.That(unknown.Message, Is.EqualTo("The storage has no study 'other'; it has 'rebuild'."));
     }
 
