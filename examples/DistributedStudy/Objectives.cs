@@ -1,6 +1,7 @@
 using HParamsNet.TorchSharp.Data;
 using HParamsNet.TorchSharp.Models;
 using HParamsNet.TorchSharp.Training;
+using HParamsNet.Trials;
 using HParamsNet.Tuning;
 
 namespace HParamsNet.Examples.Distributed;
@@ -15,15 +16,16 @@ internal abstract class StudyObjective
     public abstract Task<double> RunAsync(Trial trial, CancellationToken cancellationToken);
 
     public static StudyObjective Create(StudySettings settings) =>
-        settings.Objective == "digits" ? new DigitsObjective() : new BraninObjective(settings.TrialMs);
+        settings.Objective == "digits" ? new DigitsObjective() : new BraninObjective(settings.TrialMs, settings.Steps);
 }
 
 /// <summary>
 /// The Branin function (minimum 0.397887 at three points), a standard synthetic benchmark: no
 /// training, so a study of it measures the storage, the strategy and the TensorBoard files, plus
-/// the sleep that stands for training time.
+/// the sleep that stands for training time. With steps, a trial reports a curve that falls to its
+/// value (what a pruner judges); with folds, fold k adds 0.01 k.
 /// </summary>
-internal sealed class BraninObjective(int trialMs) : StudyObjective
+internal sealed class BraninObjective(int trialMs, int steps) : StudyObjective
 {
     private static readonly HParam X1 = new("x1", new RealInterval(-5, 10));
     private static readonly HParam X2 = new("x2", new RealInterval(0, 15));
@@ -35,14 +37,29 @@ internal sealed class BraninObjective(int trialMs) : StudyObjective
 
     public override async Task<double> RunAsync(Trial trial, CancellationToken cancellationToken)
     {
-        if (trialMs > 0)
+        double x1 = trial.Get<double>(X1), x2 = trial.Get<double>(X2);
+        const double A = 1, B = 5.1 / (4 * Math.PI * Math.PI), C = 5 / Math.PI, R = 6, S = 10, T = 1 / (8 * Math.PI);
+        double value = A * Math.Pow(x2 - (B * x1 * x1) + (C * x1) - R, 2) + (S * (1 - T) * Math.Cos(x1)) + S + (0.01 * (trial.Fold?.Index ?? 0));
+        for (int step = 1; step <= steps; step++)
+        {
+            if (trialMs > 0)
+            {
+                await Task.Delay(trialMs / steps, cancellationToken);
+            }
+
+            trial.Report(value * (1 + ((steps - step) / (double)steps)), step);
+            if (trial.ShouldPrune)
+            {
+                throw new TrialPrunedException($"pruned at step {step}");
+            }
+        }
+
+        if (steps == 0 && trialMs > 0)
         {
             await Task.Delay(trialMs, cancellationToken);
         }
 
-        double x1 = trial.Get<double>(X1), x2 = trial.Get<double>(X2);
-        const double A = 1, B = 5.1 / (4 * Math.PI * Math.PI), C = 5 / Math.PI, R = 6, S = 10, T = 1 / (8 * Math.PI);
-        return A * Math.Pow(x2 - (B * x1 * x1) + (C * x1) - R, 2) + (S * (1 - T) * Math.Cos(x1)) + S;
+        return value;
     }
 }
 

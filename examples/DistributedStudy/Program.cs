@@ -1,6 +1,7 @@
 // N worker processes on one study: each opens the storage by URL, joins the study by name, and
 // asks for trials until the study has --trials complete ones and none running. Every trial is a
-// TensorBoard session in --logdir. A worker killed mid-trial is noticed by another after two
+// TensorBoard session in --logdir (one per fold with --folds; --steps intermediate values each,
+// judged by --pruner). A worker killed mid-trial is noticed by another after two
 // heartbeats: its trial is failed ("worker lost", in TensorBoard too) and its configuration runs
 // again; this launcher starts a replacement for a worker that dies, so the study always finishes.
 // On several machines, start the same command on each (with --workers for that machine) against
@@ -20,11 +21,15 @@ var strategy = new Option<string>("--strategy") { Description = "How configurati
 strategy.AcceptOnlyFromAmong("auto", "gp", "tpe", "random", "grid");
 var heartbeat = new Option<double>("--heartbeat-s") { Description = "Heartbeat interval in seconds; a trial silent for twice this long is failed as lost.", DefaultValueFactory = _ => 10 };
 var seed = new Option<int>("--seed") { Description = "The strategy's seed.", DefaultValueFactory = _ => 0 };
+var folds = new Option<int>("--folds") { Description = "Cross-validation folds per trial: each trial is K TensorBoard sessions (trial-NNNN/fold-KK); the synthetic objective adds a small fold-dependent offset. 0: none.", DefaultValueFactory = _ => 0 };
+var steps = new Option<int>("--steps") { Description = "Intermediate values each trial (each fold) reports, what a pruner judges; with --trial-ms the trial's time is spread over them.", DefaultValueFactory = _ => 0 };
+var pruner = new Option<string>("--pruner") { Description = "none, or median (Optuna's MedianPruner, 5 startup trials): stops trials whose values are worse than the median of complete trials at the same step.", DefaultValueFactory = _ => "none" };
+pruner.AcceptOnlyFromAmong("none", "median");
 var worker = new Option<int?>("--worker-index") { Description = "Internal: run as worker I (the launcher passes it).", Hidden = true };
 
 var root = new RootCommand("Runs one study in N worker processes sharing a storage; prints the best trial.")
 {
-    storage, study, workers, trials, logDir, objective, trialMs, strategy, heartbeat, seed, worker,
+    storage, study, workers, trials, logDir, objective, trialMs, strategy, heartbeat, seed, folds, steps, pruner, worker,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -38,7 +43,10 @@ root.SetAction(async (parse, cancel) =>
         parse.GetValue(trialMs),
         parse.GetValue(strategy)!,
         TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
-        parse.GetValue(seed));
+        parse.GetValue(seed),
+        parse.GetValue(folds),
+        parse.GetValue(steps),
+        parse.GetValue(pruner)!);
     if (settings.Check() is string problem)
     {
         Console.Error.WriteLine(problem);

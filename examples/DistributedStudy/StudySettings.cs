@@ -1,4 +1,7 @@
 using HParamsNet.Storage;
+using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
+using HParamsNet.Tuning.Pruners;
 using HParamsNet.Tuning.Strategies;
 
 namespace HParamsNet.Examples.Distributed;
@@ -14,7 +17,10 @@ internal sealed record StudySettings(
     int TrialMs,
     string Strategy,
     TimeSpan Heartbeat,
-    int Seed)
+    int Seed,
+    int Folds,
+    int Steps,
+    string Pruner)
 {
     /// <summary>What is wrong with the settings, in words, or <see langword="null"/>.</summary>
     public string? Check()
@@ -32,8 +38,16 @@ internal sealed record StudySettings(
             : Trials < 1 ? $"--trials {Trials}: give at least 1."
             : TrialMs < 0 ? $"--trial-ms {TrialMs}: give 0 or more."
             : Heartbeat <= TimeSpan.Zero ? "--heartbeat-s: give a positive number of seconds."
+            : Folds is < 0 or 1 ? $"--folds {Folds}: give 2 or more folds per trial, or 0 for none."
+            : Steps < 0 ? $"--steps {Steps}: give 0 or more intermediate values per trial."
+            : Pruner == "median" && Steps == 0 ? "--pruner median judges intermediate values: give --steps too."
             : null;
     }
+
+    public Pruner CreatePruner() => Pruner == "median" ? new MedianPruner(startupTrials: 5) : new NoPruner();
+
+    /// <summary>The folds of every trial: the synthetic objectives have no rows of their own, so a fold is only its index.</summary>
+    public CrossValidationOptions? CreateCrossValidation() => Folds >= 2 ? new CrossValidationOptions(new KFold(Folds), Rows: Folds) : null;
 
     public SearchStrategy CreateStrategy() => Strategy switch
     {

@@ -40,6 +40,8 @@ internal static class Worker
             Seed = settings.Seed,
             HeartbeatInterval = settings.Heartbeat,
             MaxCompleteTrials = settings.Trials,
+            CrossValidation = settings.CreateCrossValidation(),
+            Pruner = settings.CreatePruner(),
             Logger = logging.CreateLogger<Study>(),
         };
         int ran = 0;
@@ -61,7 +63,7 @@ internal static class Worker
             }
         }
 
-        Console.WriteLine($"worker {index} (pid {Environment.ProcessId}): {ran} trials");
+        Console.WriteLine($"worker {index} (pid {Environment.ProcessId}): {ran} {(settings.Folds >= 2 ? "fold sessions" : "trials")}");
         return 0;
     }
 }

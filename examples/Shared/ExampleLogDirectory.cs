@@ -11,8 +11,26 @@ internal static class ExampleLogDirectory
     /// </summary>
     public static string Prepare(string[] args, string name)
     {
-        string logDir = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("logs", name));
-        if (Directory.Exists(logDir) && Directory.EnumerateFileSystemEntries(logDir).Any())
+        // Its one argument is the log directory: an option, or more than one argument, is a mistake said with the usage.
+        if (args.Length > 1 || (args.Length == 1 && args[0].StartsWith('-')))
+        {
+            string project = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "the example";
+            Console.Error.WriteLine($"Usage: dotnet run -c Release --project examples/{project} [LOGDIR]");
+            Console.Error.WriteLine($"  LOGDIR  where the study's TensorBoard log directory goes (default: logs/{name}); earlier results there are moved aside, never overwritten.");
+            Console.Error.WriteLine(args.Length > 1 ? $"It takes one argument; got {args.Length}." : $"Unknown option '{args[0]}'.");
+            Environment.Exit(2);
+        }
+
+        return Prepare(Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("logs", name)), moveAside: true);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="logDir"/>; with <paramref name="moveAside"/>, earlier results in it are
+    /// moved aside first. A directory that workers of a shared study write together is not moved.
+    /// </summary>
+    public static string Prepare(string logDir, bool moveAside)
+    {
+        if (moveAside && Directory.Exists(logDir) && Directory.EnumerateFileSystemEntries(logDir).Any())
         {
             if (InUse(logDir) is string lockFile)
             {

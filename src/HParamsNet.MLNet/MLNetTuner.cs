@@ -9,7 +9,7 @@ namespace HParamsNet.MLNet;
 /// <param name="Study">The study (every trial, the best by mean cross-validated objective).</param>
 /// <param name="BestParams">The best configuration, by hparam name.</param>
 /// <param name="Model">The best pipeline fitted on all training rows; save it with <c>MLContext.Model.Save</c>.</param>
-/// <param name="Fits">Models fitted in all: trials × folds, the refit and the ensemble's other members.</param>
+/// <param name="Fits">Models this call fitted: the folds it trained (not those other workers trained, nor folds carried over from a lost trial), the refit and the ensemble's other members.</param>
 public sealed record MLNetTuningResult(StudyResult Study, IReadOnlyDictionary<string, object> BestParams, ITransformer Model, int Fits)
 {
     /// <summary>
@@ -51,15 +51,20 @@ public static class MLNetTuner
             Objective = TaskMetrics.Objective(task),
             Metrics = metrics.Skip(1).ToList(),
             Strategy = options.Strategy,
-            MaxTrials = options.MaxTrials,
+            MaxTrials = options.MaxCompleteTrials is null ? options.MaxTrials : null,
+            MaxCompleteTrials = options.MaxCompleteTrials,
+            Storage = options.Storage,
+            StudyName = options.StudyName,
             Seed = options.Seed,
             Parallelism = options.Parallelism,
             CrossValidation = new CrossValidationOptions(splitter, train.Rows, train.Classes),
             Progress = options.Progress,
         });
 
+        int trained = 0;
         StudyResult study = await tuner.RunAsync(trial =>
         {
+            Interlocked.Increment(ref trained);
             IReadOnlyDictionary<string, object> hparams = trial.HParams.ToDictionary(p => p.Key.Name, p => p.Value);
             Action<float[][]>? keep = outOfFold is null ? null : predictions => outOfFold.Record(trial.Number, trial.Fold!.TestIndices, predictions);
             IReadOnlyDictionary<string, double> scores = FoldScores(train, trial.Fold!, ml => pipeline(ml, hparams), options.Seed, keep);
@@ -75,7 +80,7 @@ public static class MLNetTuner
         var refit = new MLContext(options.Seed);
         // (the refit sees every training row once; its score is measured by the caller on held-out rows)
         ITransformer best = pipeline(refit, study.BestParams).Fit(train.ToDataView(refit));
-        int fits = (study.Trials.Count * options.Folds) + 1;
+        int fits = trained + 1;
         MLNetEnsemble? ensemble = outOfFold is null ? null : EnsembleBuilder.Build(refit, study, outOfFold, options.EnsembleSize, (study.BestTrial.Number, best), hparams => pipeline(refit, hparams));
         fits += ensemble?.Members.Count(m => m.Trial != study.BestTrial.Number) ?? 0;
         return new MLNetTuningResult(study, study.BestParams, best, fits) { Ensemble = ensemble };

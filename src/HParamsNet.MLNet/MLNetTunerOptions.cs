@@ -16,8 +16,26 @@ public sealed record MLNetTunerOptions
     /// </summary>
     public SearchStrategy Strategy { get; init; } = new TpeSearch(new TpeOptions { StartupTrials = 10 });
 
-    /// <summary>Trials to run; each fits <see cref="Folds"/> models.</summary>
+    /// <summary>Trials to run (the study's, counting a resumed study's earlier ones); each fits <see cref="Folds"/> models. Ignored when <see cref="MaxCompleteTrials"/> is set.</summary>
     public int MaxTrials { get; init; } = 30;
+
+    /// <summary>
+    /// Complete trials the study needs, every worker's: what several processes tuning one study in
+    /// <see cref="Storage"/> count together (a trial that failed or was cut short does not count).
+    /// <see langword="null"/>: <see cref="MaxTrials"/> counts.
+    /// </summary>
+    public int? MaxCompleteTrials { get; init; }
+
+    /// <summary>
+    /// Where the study lives when several processes (or machines) tune it together, each calling
+    /// <see cref="MLNetTuner.TuneAsync"/> with the same <see cref="StudyName"/>: its trials are
+    /// proposed from every worker's, and each worker writes its sessions into <see cref="LogDir"/>.
+    /// <see langword="null"/>: the log directory is the study's record (one process).
+    /// </summary>
+    public Tuning.Storage.IStudyStorage? Storage { get; init; }
+
+    /// <summary>The study's name in <see cref="Storage"/>; needed with it.</summary>
+    public string? StudyName { get; init; }
 
     /// <summary>Cross-validation folds per trial (stratified for classification): the folds of a trial are one TensorBoard session group.</summary>
     public int Folds { get; init; } = 3;
@@ -59,6 +77,15 @@ public sealed record MLNetTunerOptions
         ArgumentException.ThrowIfNullOrEmpty(LogDir, nameof(LogDir));
         ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTrials, 1, nameof(MaxTrials));
+        if (MaxCompleteTrials is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCompleteTrials), MaxCompleteTrials, "MaxCompleteTrials must be at least 1.");
+        }
+
+        if (Storage is not null && string.IsNullOrWhiteSpace(StudyName))
+        {
+            throw new ArgumentException("A shared Storage needs the StudyName every worker joins.", nameof(StudyName));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 2, nameof(Folds));
         ArgumentOutOfRangeException.ThrowIfNegative(EnsembleSize, nameof(EnsembleSize));
         if (Pipeline is not null && Space is null)

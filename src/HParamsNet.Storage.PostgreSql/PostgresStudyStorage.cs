@@ -179,14 +179,15 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
 
         // One round trip: the study's row lock first, then (a snapshot taken after it) the check
-        // that no running, complete or pruned trial has the configuration, the number and the row.
+        // that no running, complete or pruned trial has the configuration and that the study is
+        // within its limits, the number and the row.
         await using NpgsqlBatch batch = Batch(
             connection,
             (BumpVersion, [study]),
@@ -194,11 +195,12 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
               WITH next AS (
                   UPDATE studies SET next_number = next_number + 1 WHERE name = $1
                   AND NOT EXISTS (SELECT 1 FROM trials taken WHERE taken.study_id = studies.id AND md5(taken.hparams) = md5($2) AND taken.hparams = $2 AND taken.state <> 2)
+                  AND {WithinLimits(3, 4)}
                   RETURNING id, next_number - 1 AS number, version)
               INSERT INTO trials (study_id, number, state, hparams, started, heartbeat, version)
               SELECT id, number, 0, $2, clock_timestamp(), clock_timestamp(), version FROM next
               RETURNING number
-              """, [study, json]));
+              """, [study, json, Limit(limits?.MaxTrials), Limit(limits?.MaxCompleteTrials)]));
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt32(0) : null; // null: taken
@@ -465,7 +467,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default)
+    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using (NpgsqlCommand any = Command(connection, null, $"SELECT EXISTS (SELECT 1 FROM queued_trials WHERE study_id = {StudyId})", study))
@@ -479,9 +481,12 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         // The study's row first; then the queue's head, skipped while a live trial has its
         // configuration; then the trial, numbered as every other.
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (NpgsqlCommand lockStudy = Command(connection, transaction, "UPDATE studies SET version = version + 1 WHERE name = $1", study))
+        await using (NpgsqlCommand lockStudy = Command(connection, transaction, $"UPDATE studies SET version = version + 1 WHERE name = $1 AND {WithinLimits(2, 3)}", study, Limit(limits?.MaxTrials), Limit(limits?.MaxCompleteTrials)))
         {
-            await lockStudy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await lockStudy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return null; // at its limits: the queue waits
+            }
         }
 
         while (true)
@@ -615,6 +620,15 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
 
         return batch;
     }
+
+    // Whether a study (the row "studies", locked) may create another trial: parameter `max` the most
+    // trials (except those cut short, whose configurations run again), `complete` the most complete and running ones.
+    private static string WithinLimits(int max, int complete) => $"""
+        (${max}::integer IS NULL OR next_number - 1 - (SELECT count(*) FROM trials c WHERE c.study_id = studies.id AND c.state = 2 AND left(c.error, 11) IN ('worker lost', 'interrupted')) < ${max})
+        AND (${complete}::integer IS NULL OR (SELECT count(*) FROM trials c WHERE c.study_id = studies.id AND c.state IN (0, 1)) < ${complete})
+        """;
+
+    private static object Limit(int? limit) => limit is int value ? value : DBNull.Value;
 
     // The study's next version, and its lock until the transaction ends: changes are committed in version order.
     private const string BumpVersion = "UPDATE studies SET version = version + 1 WHERE name = $1 RETURNING version"; // a result set, for readers of the batch

@@ -159,7 +159,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
@@ -167,7 +167,8 @@ public sealed class SqliteStudyStorage : IStudyStorage
         using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, transaction, study, cancellationToken).ConfigureAwait(false);
-        if (await IsTakenAsync(connection, transaction, id, json, cancellationToken).ConfigureAwait(false))
+        if (await IsTakenAsync(connection, transaction, id, json, cancellationToken).ConfigureAwait(false)
+            || !await AllowsAsync(connection, transaction, id, limits, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -438,7 +439,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default)
+    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
@@ -452,6 +453,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
 
         using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await AllowsAsync(connection, transaction, id, limits, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         while (true)
         {
             long queued;
@@ -577,6 +583,31 @@ public sealed class SqliteStudyStorage : IStudyStorage
             ("$version", version));
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return number;
+    }
+
+    // Whether the study may create another trial under the limits, counted in the caller's IMMEDIATE
+    // transaction: no other worker creates one between the count and the insert.
+    private static async Task<bool> AllowsAsync(SqliteConnection connection, SqliteTransaction transaction, long id, TrialLimits? limits, CancellationToken cancellationToken)
+    {
+        if (limits is null)
+        {
+            return true;
+        }
+
+        await using SqliteCommand count = Command(
+            connection,
+            transaction,
+            """
+            SELECT next_number - 1,
+                (SELECT count(*) FROM trials WHERE study_id = $id AND state = 2 AND substr(error, 1, 11) IN ('worker lost', 'interrupted')),
+                (SELECT count(*) FROM trials WHERE study_id = $id AND state = 1),
+                (SELECT count(*) FROM trials WHERE study_id = $id AND state = 0)
+            FROM studies WHERE id = $id
+            """,
+            ("$id", id));
+        await using SqliteDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return limits.Allow(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
     }
 
     // Whether a running, complete or pruned trial has this configuration (a failed one's may run again).

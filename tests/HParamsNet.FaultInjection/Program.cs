@@ -27,18 +27,19 @@ kill.SetAction(async (parse, cancel) =>
 
 var kills = new Option<int>("--kills") { Description = "kill -9s of a worker in the middle of a trial.", DefaultValueFactory = _ => 20 };
 var storage = new Option<string?>("--storage") { Description = "The shared study's storage URL; a new SQLite file when omitted." };
-var workers = new Command("workers", "kill -9 of one of four workers of a shared study, mid-trial, again and again; then check the storage and TensorBoard.") { kills, storage, seed };
+var folds = new Option<int>("--folds") { Description = "Cross-validation folds per trial (a TensorBoard session each); 0 for none.", DefaultValueFactory = _ => 0 };
+var workers = new Command("workers", "kill -9 of one of four workers of a shared study, mid-trial, again and again; then check the storage and TensorBoard.") { kills, storage, seed, folds };
 workers.SetAction(async (parse, cancel) =>
 {
     string root = Scratch("workers");
     DateTime started = DateTime.UtcNow;
     string url = parse.GetValue(storage) ?? $"sqlite://{Path.Combine(root, "study.db")}";
     string logDir = Path.Combine(root, "logs");
-    WorkerKillReport report = await WorkerKills.RunAsync(new WorkerKillOptions(parse.GetValue(kills), url, logDir, parse.GetValue(seed), Log: Console.Out), cancel);
+    WorkerKillReport report = await WorkerKills.RunAsync(new WorkerKillOptions(parse.GetValue(kills), url, logDir, parse.GetValue(seed), Log: Console.Out, Folds: parse.GetValue(folds)), cancel);
     Console.WriteLine();
-    Console.WriteLine("| date (UTC) | storage | kills | trials | lost with their worker | reached the count | numbers reused or skipped | left running | other failures | lost, not run again | sessions missing, doubled or without an end | wrong session status | minutes |");
-    Console.WriteLine("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {started:yyyy-MM-dd HH:mm} | {HParamsNet.Storage.StudyStorageUrl.Parse(url).Kind} | {report.Kills} | {report.Trials} | {report.LostTrials} | {(report.ReachedCount ? "yes" : "no")} | {report.BadNumbers} | {report.LeftRunning} | {report.OtherFailures} | {report.NotRunAgain} | {report.BadSessions} | {report.WrongStatus} | {(DateTime.UtcNow - started).TotalMinutes:F1} |"));
+    Console.WriteLine("| date (UTC) | storage | folds | kills | trials | lost with their worker | reached the count | numbers reused or skipped | left running | other failures | lost, not run again | configurations complete twice | sessions missing, doubled or without an end | wrong session status | folds carried | minutes |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {started:yyyy-MM-dd HH:mm} | {HParamsNet.Storage.StudyStorageUrl.Parse(url).Kind} | {parse.GetValue(folds)} | {report.Kills} | {report.Trials} | {report.LostTrials} | {(report.ReachedCount ? "yes" : "no")} | {report.BadNumbers} | {report.LeftRunning} | {report.OtherFailures} | {report.NotRunAgain} | {report.CompletedTwice} | {report.BadSessions} | {report.WrongStatus} | {report.CarriedFolds} | {(DateTime.UtcNow - started).TotalMinutes:F1} |"));
     report.Failures.ForEach(Console.WriteLine);
     Console.WriteLine($"Log directory (for the TensorBoard oracle): {logDir}");
     return report.Clean ? 0 : 1;

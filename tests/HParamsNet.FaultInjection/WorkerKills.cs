@@ -17,7 +17,8 @@ namespace HParamsNet.FaultInjection;
 /// <param name="TrialMilliseconds">How long each trial takes.</param>
 /// <param name="HeartbeatMilliseconds">The heartbeat interval; a trial silent for twice this long is failed as lost.</param>
 /// <param name="Log">Receives a line per kill.</param>
-public sealed record WorkerKillOptions(int Kills, string StorageUrl, string LogDir, int Seed, int Workers = 4, int Trials = 400, int TrialMilliseconds = 60, int HeartbeatMilliseconds = 250, TextWriter? Log = null);
+/// <param name="Folds">Cross-validation folds per trial (a session each); 0 for none.</param>
+public sealed record WorkerKillOptions(int Kills, string StorageUrl, string LogDir, int Seed, int Workers = 4, int Trials = 400, int TrialMilliseconds = 60, int HeartbeatMilliseconds = 250, TextWriter? Log = null, int Folds = 0);
 
 /// <summary>What a run of worker kills found; every count but the first three should be 0, and the study should reach its count.</summary>
 public sealed record WorkerKillReport
@@ -48,9 +49,15 @@ public sealed record WorkerKillReport
     /// <summary>Sessions whose status is not the trial's (SUCCESS for complete, FAILURE for lost).</summary>
     public int WrongStatus { get; set; }
 
+    /// <summary>Configurations that completed twice.</summary>
+    public int CompletedTwice { get; set; }
+
+    /// <summary>Folds a lost trial finished that the trial running its configuration again carried over (not trained again).</summary>
+    public int CarriedFolds { get; set; }
+
     public List<string> Failures { get; } = [];
 
-    public bool Clean => ReachedCount && BadNumbers + LeftRunning + OtherFailures + NotRunAgain + BadSessions + WrongStatus == 0;
+    public bool Clean => ReachedCount && BadNumbers + LeftRunning + OtherFailures + NotRunAgain + BadSessions + WrongStatus + CompletedTwice == 0;
 }
 
 /// <summary>
@@ -136,22 +143,31 @@ public static class WorkerKills
         var complete = trials.Where(t => t.State == TrialState.Complete).Select(t => HParamsJson.Write(t.HParams)).ToHashSet(StringComparer.Ordinal);
         report.NotRunAgain = lost.Count(t => !complete.Contains(HParamsJson.Write(t.HParams)));
 
-        ILookup<string, SessionRecord> sessions = HParamsLogReader.ReadSessions(options.LogDir).ToLookup(s => s.Name, StringComparer.Ordinal);
+        var completeConfigurations = trials.Where(t => t.State == TrialState.Complete).Select(t => HParamsJson.Write(t.HParams)).ToList();
+        report.CompletedTwice = completeConfigurations.Count - completeConfigurations.Distinct(StringComparer.Ordinal).Count();
+
+        // Each trial's sessions: one (or one per fold), each with an end; SUCCESS for a complete
+        // trial's; a lost trial's folds that finished SUCCESS and the one it died in FAILURE.
+        ILookup<int, SessionRecord> sessions = HParamsLogReader.ReadSessions(options.LogDir)
+            .ToLookup(s => TrialNames.TryParse(s.Name, out int number, out _, out _) ? number : 0);
+        int expected = Math.Max(options.Folds, 1);
         foreach (FrozenTrial trial in trials)
         {
-            SessionRecord[] mine = [.. sessions[TrialNames.Trial(trial.Number)]];
-            if (mine.Length != 1 || !mine[0].HasEnd)
+            SessionRecord[] mine = [.. sessions[trial.Number]];
+            int needed = trial.State == TrialState.Complete ? expected : Math.Min(expected, trial.FoldValues.Count + 1);
+            if (mine.Length != needed || mine.Any(s => !s.HasEnd))
             {
                 report.BadSessions++;
-                report.Failures.Add($"Trial {trial.Number} ({trial.State}) has {mine.Length} session(s){(mine.Length == 1 ? " without an end" : string.Empty)}.");
+                report.Failures.Add($"Trial {trial.Number} ({trial.State}) has {mine.Length} session(s), {mine.Count(s => !s.HasEnd)} without an end; {needed} expected.");
                 continue;
             }
 
-            SessionStatus expected = trial.State == TrialState.Complete ? SessionStatus.Success : SessionStatus.Failure;
-            if (mine[0].Status != expected)
+            report.CarriedFolds += mine.Count(s => s.Texts.ContainsKey("tuner/carried_over"));
+            int failures = mine.Count(s => s.Status != SessionStatus.Success);
+            if (trial.State == TrialState.Complete ? failures != 0 : failures != 1)
             {
                 report.WrongStatus++;
-                report.Failures.Add($"Trial {trial.Number} ({trial.State}): session status {mine[0].Status}.");
+                report.Failures.Add($"Trial {trial.Number} ({trial.State}): session statuses {string.Join(", ", mine.Select(s => s.Status))}.");
             }
         }
     }
@@ -177,12 +193,13 @@ public static class WorkerKills
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            string[] folds = options.Folds >= 2 ? [options.Folds.ToString(CultureInfo.InvariantCulture)] : [];
             foreach (string arg in new[]
             {
                 Path.Combine(AppContext.BaseDirectory, "HParamsNet.TestStudy.dll"), "worker", "random", options.StorageUrl, options.LogDir,
                 options.HeartbeatMilliseconds.ToString(CultureInfo.InvariantCulture), options.TrialMilliseconds.ToString(CultureInfo.InvariantCulture),
                 options.Trials.ToString(CultureInfo.InvariantCulture),
-            })
+            }.Concat(folds))
             {
                 start.ArgumentList.Add(arg);
             }

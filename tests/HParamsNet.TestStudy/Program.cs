@@ -10,6 +10,7 @@ using HParamsNet;
 using HParamsNet.Storage;
 using HParamsNet.TestStudy;
 using HParamsNet.Tuning;
+using HParamsNet.Tuning.CrossValidation;
 using HParamsNet.Tuning.Storage;
 using HParamsNet.Tuning.Strategies;
 
@@ -29,10 +30,11 @@ if (args[0] == "sqlite-trials")
     return;
 }
 
-// HParamsNet.TestStudy worker grid|random STORAGE_URL LOGDIR HEARTBEAT_MS TRIAL_MS [COMPLETE]: one
-// worker of the 12-configuration grid study "grid", or of the random-search study "random"
-// (continuous rate: every configuration is new) until it has COMPLETE complete trials; prints
-// "asked N" when a trial starts and "told N" when it is stored.
+// HParamsNet.TestStudy worker grid|random STORAGE_URL LOGDIR HEARTBEAT_MS TRIAL_MS [COMPLETE] [FOLDS]:
+// one worker of the 12-configuration grid study "grid", or of the random-search study "random"
+// (continuous rate: every configuration is new) until it has COMPLETE complete trials, each
+// cross-validated on FOLDS folds when given (a session per fold); prints "asked N" when a session
+// starts and "told N" when it is stored.
 if (args[0] == "worker")
 {
     bool gridWorker = args[1] == "grid";
@@ -48,6 +50,7 @@ if (args[0] == "worker")
         Strategy = gridWorker ? new GridSearch() : new RandomSearch(),
         HeartbeatInterval = TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture)),
         MaxCompleteTrials = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : null,
+        CrossValidation = args.Length > 7 ? new CrossValidationOptions(new KFold(int.Parse(args[7], CultureInfo.InvariantCulture)), 30) : null,
     });
     while (await study.AskAsync() is Trial trial)
     {

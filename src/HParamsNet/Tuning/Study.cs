@@ -45,6 +45,7 @@ public sealed class Study : IAsyncDisposable
     private readonly StudyTrialsCopy _trials;
     private readonly StudyUpkeep _upkeep;
     private readonly SemaphoreSlim _asking = new(1, 1);
+    private readonly TrialLimits? _limits;
 
     // This worker's random streams beside other workers: far from the attempts (1, 2, ...) that re-ask a strategy.
     private readonly int _stream = Random.Shared.Next(1_000, int.MaxValue / 2);
@@ -61,6 +62,7 @@ public sealed class Study : IAsyncDisposable
         _time = time;
         _folds = options.CrossValidation is { } cv ? cv.Splitter.Split(cv.Rows, cv.Labels) : null;
         _trials = new StudyTrialsCopy(hparams => HParamsJson.Write(definition.NormalizeHParams(hparams)));
+        _limits = options.MaxTrials is null && options.MaxCompleteTrials is null ? null : new TrialLimits(options.MaxTrials, options.MaxCompleteTrials);
         _upkeep = new StudyUpkeep(LiveTrials, options.Storage, options.Name, options.Pruner is NoPruner ? null : _trials, options.ReportInterval, options.HeartbeatInterval, time, logger);
     }
 
@@ -178,10 +180,12 @@ public sealed class Study : IAsyncDisposable
 
         if (live.Folds is int folds && trial.Fold!.Index < folds - 1)
         {
-            // A fold but the last: its session ends first, then the storage gets its value.
-            if (!trial.Session.HasEnded)
+            // A fold but the last: the storage gets its value first (it decides whether the trial
+            // is still this worker's), then the session its end. A worker killed in between leaves
+            // a fold the storage knows finished: the sweep ends its session SUCCESS, and the fold
+            // is carried over, not trained again.
+            if (live.NextFold == trial.Fold.Index)
             {
-                End(trial.Session);
                 live.FoldFinished(values.Objective);
             }
 
@@ -190,6 +194,8 @@ public sealed class Study : IAsyncDisposable
                 return false;
             }
 
+            End(trial.Session);
+            trial.Session.Dispose();
             lock (_lock)
             {
                 live.Current = null;
@@ -306,17 +312,20 @@ public sealed class Study : IAsyncDisposable
             // A lost worker's trial runs again first (whoever swept it), unless the study is done.
             FrozenTrial? again = _trials.LostNotRunAgain();
             LiveTrial? created;
-            if (again is not null && !Done())
+            if (again is not null && LimitsReached() is null)
             {
                 created = await RunAgainAsync(again, cancellationToken).ConfigureAwait(false);
             }
             else if (RunningToWaitFor() is not { } running)
             {
-                created = await CreateQueuedAsync(cancellationToken).ConfigureAwait(false)
-                    ?? await CreateProposedAsync(cancellationToken).ConfigureAwait(false);
+                created = await CreateQueuedAsync(cancellationToken).ConfigureAwait(false);
                 if (created is null)
                 {
-                    return (null, true); // the strategy has nothing left: no trial is created for nothing
+                    (created, bool exhausted) = await CreateProposedAsync(cancellationToken).ConfigureAwait(false);
+                    if (exhausted)
+                    {
+                        return (null, true); // the strategy has nothing left: no trial is created for nothing
+                    }
                 }
             }
             else if (running == 0)
@@ -403,7 +412,8 @@ public sealed class Study : IAsyncDisposable
     // from the random source of the number the trial will most likely get (the next after every
     // trial this worker knows; always so with one worker, so a study stays reproducible); when
     // another worker took that number or the configuration first, propose again, seeing it.
-    private async Task<LiveTrial?> CreateProposedAsync(CancellationToken cancellationToken)
+    // Null and not exhausted: the study reached its limits meanwhile (another worker's trials), so decide again.
+    private async Task<(LiveTrial? Created, bool Exhausted)> CreateProposedAsync(CancellationToken cancellationToken)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -417,12 +427,12 @@ public sealed class Study : IAsyncDisposable
             IReadOnlyDictionary<HParam, object>? hparams = Propose(expected, stream, finished, _trials.RunningConfigurations(except: 0));
             if (hparams is null)
             {
-                return null;
+                return (null, true);
             }
 
             if (await CreateAsync(hparams, cancellationToken).ConfigureAwait(false) is LiveTrial created)
             {
-                return created;
+                return (created, false);
             }
 
             if (attempt >= MaxProposalRaces)
@@ -431,13 +441,17 @@ public sealed class Study : IAsyncDisposable
             }
 
             await _trials.RefreshAsync(_options.Storage, Name, cancellationToken).ConfigureAwait(false);
+            if (RunningToWaitFor() is not null)
+            {
+                return (null, false);
+            }
         }
     }
 
     // The oldest queued configuration, as a trial of this worker; null when the queue is empty.
     private async Task<LiveTrial?> CreateQueuedAsync(CancellationToken cancellationToken)
     {
-        FrozenTrial? queued = await _options.Storage.CreateTrialFromQueueAsync(Name, cancellationToken).ConfigureAwait(false);
+        FrozenTrial? queued = await _options.Storage.CreateTrialFromQueueAsync(Name, _limits, cancellationToken).ConfigureAwait(false);
         return queued is null ? null : Register(queued.Number, _definition.Experiment.Resolve(queued.HParams));
     }
 
@@ -486,7 +500,7 @@ public sealed class Study : IAsyncDisposable
 
     private async Task<LiveTrial?> CreateAsync(IReadOnlyDictionary<HParam, object> hparams, CancellationToken cancellationToken)
     {
-        int? number = await _options.Storage.CreateTrialAsync(Name, hparams.ToDictionary(p => p.Key.Name, p => p.Value), cancellationToken).ConfigureAwait(false);
+        int? number = await _options.Storage.CreateTrialAsync(Name, hparams.ToDictionary(p => p.Key.Name, p => p.Value), _limits, cancellationToken).ConfigureAwait(false);
         return number is int created ? Register(created, hparams) : null;
     }
 
@@ -610,16 +624,10 @@ public sealed class Study : IAsyncDisposable
         }
     }
 
-    private bool Done()
-    {
-        StudyCounts counts = _trials.Counts();
-        return counts.Complete >= (_options.MaxCompleteTrials ?? int.MaxValue) || counts.Live >= (_options.MaxTrials ?? int.MaxValue);
-    }
-
-    // Null while a new trial may start; otherwise how many running trials may still make room
-    // (fail, or be lost and run again): 0 means the study is done. Either the study has its
-    // complete trials, or the strategy's finite space is all taken.
-    private int? RunningToWaitFor()
+    // Null while the study's counts leave room for a new trial (a lost one's configuration, say);
+    // otherwise how many running trials may still make room (fail, or be lost and run again): 0
+    // means the study is done.
+    private int? LimitsReached()
     {
         StudyCounts counts = _trials.Counts();
         int running = counts.Running;
@@ -628,10 +636,16 @@ public sealed class Study : IAsyncDisposable
             return counts.Complete >= max && running == 0 ? 0 : Math.Max(running, 1);
         }
 
-        // Trials in any state count, except lost ones (their configuration runs again in their place).
-        if (_options.MaxTrials is int cap && counts.Live >= cap)
+        // Trials in any state count, except those cut short (their configurations run again in their place).
+        return _options.MaxTrials is int cap && counts.Live >= cap ? running : null;
+    }
+
+    // As LimitsReached, and also when the strategy's finite space is all taken.
+    private int? RunningToWaitFor()
+    {
+        if (LimitsReached() is int waiting)
         {
-            return running;
+            return waiting;
         }
 
         if (_options.Strategy.Capacity(_options.Space) is not long capacity)
@@ -640,7 +654,7 @@ public sealed class Study : IAsyncDisposable
         }
 
         // A failed trial's configuration stays taken (it would fail again), except a lost worker's, which runs again when swept.
-        return _trials.ConfigurationsTaken >= capacity ? running : null;
+        return _trials.ConfigurationsTaken >= capacity ? _trials.Counts().Running : null;
     }
 
     private IReadOnlyDictionary<HParam, object>? Propose(int number, int stream, IReadOnlyList<FrozenTrial> finished, IReadOnlyList<IReadOnlyDictionary<string, object>> running)

@@ -27,9 +27,11 @@ public class FaultInjectionTests
         Assert.That(report.Clean, Is.True);
     }
 
-    [TestCase("sqlite")]
-    [TestCase("postgresql")]
-    public async Task Workers_killed_mid_trial_lose_nothing_and_leave_no_session_without_an_end(string store)
+    [TestCase("sqlite", 0)]
+    [TestCase("postgresql", 0)]
+    [TestCase("sqlite", 3)]
+    [TestCase("postgresql", 3)]
+    public async Task Workers_killed_mid_trial_lose_nothing_and_leave_no_session_without_an_end(string store, int folds)
     {
         using var dir = new TempDirectory();
         string schema = TestPostgres.NewSchema();
@@ -37,7 +39,7 @@ public class FaultInjectionTests
         var log = new StringWriter();
         try
         {
-            WorkerKillReport report = await WorkerKills.RunAsync(new WorkerKillOptions(Kills: 4, url, dir.Combine("logs"), Seed: Environment.TickCount, Trials: 120, Log: log));
+            WorkerKillReport report = await WorkerKills.RunAsync(new WorkerKillOptions(Kills: 4, url, dir.Combine("logs"), Seed: Environment.TickCount, Trials: folds == 0 ? 120 : 60, TrialMilliseconds: folds == 0 ? 60 : 20, Log: log, Folds: folds));
 
             Assert.That(report.Kills, Is.EqualTo(4));
             Assert.That(report.LostTrials, Is.InRange(1, 4), "a kill mid-trial loses that trial (unless it came after the storage's record)");

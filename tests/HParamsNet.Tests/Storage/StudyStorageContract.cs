@@ -382,6 +382,43 @@ public abstract class StudyStorageContract
     }
 
     [Test]
+    public async Task Workers_creating_at_once_never_exceed_the_limits_together()
+    {
+        await using IStudyStorage storage = await StudyAsync();
+        var limits = new TrialLimits(MaxTrials: 10, MaxCompleteTrials: null);
+        int lost = (await storage.CreateTrialAsync("study", Config(rate: 0.0999), limits))!.Value;
+        await storage.FinishTrialAsync("study", lost, TrialOutcome.Failed("worker lost: test"));
+        int failed = (await storage.CreateTrialAsync("study", Config(rate: 0.0998), limits))!.Value;
+        await storage.FinishTrialAsync("study", failed, TrialOutcome.Failed("ValueError: diverged"));
+
+        int?[][] created = await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<int?>();
+            for (int i = 0; i < 5; i++)
+            {
+                mine.Add(await storage.CreateTrialAsync("study", Config(rate: 1e-3 + (w * 10 + i) * 1e-4), limits));
+            }
+
+            return mine.ToArray();
+        })));
+        FrozenTrial? queued = await storage.EnqueueTrialAsync("study", Config(8)) ? await storage.CreateTrialFromQueueAsync("study", limits) : null;
+
+        Assert.That(created.SelectMany(c => c).Count(n => n is not null), Is.EqualTo(9), "10 trials, the lost one not counted, the failed one counted");
+        Assert.That(queued, Is.Null, "the queue waits too");
+        var complete = new TrialLimits(MaxTrials: null, MaxCompleteTrials: 12);
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync("study");
+        foreach (FrozenTrial trial in trials.Where(t => t.State == TrialState.Running).Take(5))
+        {
+            await storage.FinishTrialAsync("study", trial.Number, TrialOutcome.Complete(0.5));
+        }
+
+        Assert.That(await storage.CreateTrialAsync("study", Config(rate: 0.0997), complete), Is.Not.Null, "9 complete and running of 12");
+        Assert.That(await storage.CreateTrialAsync("study", Config(rate: 0.0996), complete), Is.Not.Null);
+        Assert.That(await storage.CreateTrialAsync("study", Config(rate: 0.0995), complete), Is.Not.Null);
+        Assert.That(await storage.CreateTrialAsync("study", Config(rate: 0.0994), complete), Is.Null, "12 complete and running");
+    }
+
+    [Test]
     public async Task Reports_finishes_and_sweeps_at_once_never_deadlock()
     {
         // Regression (PostgreSQL): a report locked the trial's row then the study's; a finish and a

@@ -22,7 +22,7 @@ public sealed class SeveredStorage(IStudyStorage inner) : IStudyStorage
 
     public ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default) => Call(() => inner.CreateTrialAsync(study, cancellationToken));
 
-    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Call(() => inner.CreateTrialAsync(study, hparams, cancellationToken));
+    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default) => Call(() => inner.CreateTrialAsync(study, hparams, limits, cancellationToken));
 
     public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Call(() => inner.SetTrialHParamsAsync(study, number, hparams, cancellationToken));
 
@@ -44,7 +44,7 @@ public sealed class SeveredStorage(IStudyStorage inner) : IStudyStorage
 
     public ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Call(() => inner.EnqueueTrialAsync(study, hparams, cancellationToken));
 
-    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default) => Call(() => inner.CreateTrialFromQueueAsync(study, cancellationToken));
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default) => Call(() => inner.CreateTrialFromQueueAsync(study, limits, cancellationToken));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -35,15 +35,17 @@ public interface IStudyStorage : IAsyncDisposable
 
     /// <summary>
     /// Creates the study's next trial, Running, with its configuration, in one step, unless another
-    /// trial that is running, complete or pruned has the same configuration: then no trial is created
-    /// (and no number used) and the answer is <see langword="null"/>. What a worker that proposes
-    /// before it creates calls: one write instead of two.
+    /// trial that is running, complete or pruned has the same configuration, or the study has
+    /// reached <paramref name="limits"/>: then no trial is created (and no number used) and the
+    /// answer is <see langword="null"/>. What a worker that proposes before it creates calls: one
+    /// write instead of two.
     /// </summary>
     /// <param name="study">The study's name.</param>
     /// <param name="hparams">A value for every hparam of the study, inside its domain.</param>
+    /// <param name="limits">How many trials the study may have; none when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain.</exception>
-    ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default);
+    ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sets a running trial's configuration, once, unless another trial of the study that is
@@ -130,11 +132,13 @@ public interface IStudyStorage : IAsyncDisposable
     /// <summary>
     /// Creates the study's next trial, Running, from the oldest queued configuration, and takes it
     /// off the queue, in one step; a queued configuration that a running, complete or pruned trial
-    /// has meanwhile is dropped. <see langword="null"/> when the queue is empty.
+    /// has meanwhile is dropped. <see langword="null"/> when the queue is empty, or the study has
+    /// reached <paramref name="limits"/> (the queue is then left as it is).
     /// </summary>
     /// <param name="study">The study's name.</param>
+    /// <param name="limits">How many trials the study may have; none when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default);
+    ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default);
 
     /// <summary>The study's attributes.</summary>
     /// <param name="study">The study's name.</param>

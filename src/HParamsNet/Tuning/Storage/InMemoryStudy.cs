@@ -23,6 +23,13 @@ internal sealed class InMemoryStudy(StudyDefinition definition, DateTimeOffset c
 
     public long Version { get; set; }
 
+    /// <summary>Whether the study may create another trial under <paramref name="limits"/>.</summary>
+    public bool Allows(TrialLimits? limits) => limits is null || limits.Allow(
+        Trials.Count,
+        Trials.Count(t => t.Outcome is { State: TrialState.Failed } outcome && TrialErrors.RunsAgain(outcome.Error)),
+        Trials.Count(t => t.Outcome?.State == TrialState.Complete),
+        Trials.Count(t => t.Outcome is null));
+
     public InMemoryTrial Add(DateTimeOffset now, IReadOnlyDictionary<string, object>? hparams, string? key)
     {
         var trial = new InMemoryTrial(Trials.Count + 1, now) { HParams = hparams, Key = key, Version = ++Version };

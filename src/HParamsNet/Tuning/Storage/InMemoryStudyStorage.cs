@@ -65,7 +65,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         cancellationToken.ThrowIfCancellationRequested();
@@ -74,7 +74,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
             InMemoryStudy state = Study(study);
             IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
             string key = HParamsJson.Write(normalized);
-            return ValueTask.FromResult<int?>(state.Taken.Contains(key) ? null : state.Add(_time.GetUtcNow(), normalized, key).Number);
+            return ValueTask.FromResult<int?>(state.Taken.Contains(key) || !state.Allows(limits) ? null : state.Add(_time.GetUtcNow(), normalized, key).Number);
         }
     }
 
@@ -268,13 +268,13 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             InMemoryStudy state = Study(study);
-            while (state.Queue.Count > 0)
+            while (state.Queue.Count > 0 && state.Allows(limits))
             {
                 (string key, IReadOnlyDictionary<string, object> hparams) = state.Queue[0];
                 state.Queue.RemoveAt(0);

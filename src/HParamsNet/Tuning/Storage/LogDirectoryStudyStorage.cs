@@ -93,7 +93,7 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     public ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default) => _trials.CreateTrialAsync(study, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => _trials.CreateTrialAsync(study, hparams, cancellationToken);
+    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default) => _trials.CreateTrialAsync(study, hparams, limits, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => _trials.SetTrialHParamsAsync(study, number, hparams, cancellationToken);
@@ -150,7 +150,7 @@ public sealed class LogDirectoryStudyStorage : IStudyStorage
     public ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => _trials.EnqueueTrialAsync(study, hparams, cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, CancellationToken cancellationToken = default) => _trials.CreateTrialFromQueueAsync(study, cancellationToken);
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default) => _trials.CreateTrialFromQueueAsync(study, limits, cancellationToken);
 
     /// <summary>Releases the log directory's lock.</summary>
     public ValueTask DisposeAsync()

@@ -100,7 +100,7 @@ internal sealed class StudyTensorBoard
     /// </summary>
     public void EndLost(FrozenTrial lost, IReadOnlyDictionary<HParam, object> hparams)
     {
-        var failed = new SessionEnd(SessionStatus.Failure, TrialSession.FailedText(lost.Error ?? TrialErrors.WorkerLost), null);
+        var failed = new SessionEnd(SessionStatus.Failure, TrialSession.FailedText(lost.Error ?? TrialErrors.WorkerLost), null, 0);
 
         // A trial lost before it had a configuration has nothing a session could show.
         (IReadOnlyDictionary<HParam, object>, string)? start = hparams.Count == 0 && _definition.Experiment.HParams.Count > 0 ? null : (hparams, TrialNames.Group(lost.Number, GroupId));
@@ -115,7 +115,7 @@ internal sealed class StudyTensorBoard
             string run = TrialNames.Session(lost.Number, fold);
             if (fold < lost.FoldValues.Count)
             {
-                EndAfterwards(run, CompleteEnd(lost.FoldValues[fold]), missingStart: null);
+                EndAfterwards(run, CompleteEnd(lost.FoldValues[fold], lost.IntermediateValuesOf(fold)), missingStart: null);
             }
             else
             {
@@ -138,9 +138,9 @@ internal sealed class StudyTensorBoard
 
         SessionEnd end = trial.State switch
         {
-            TrialState.Complete => CompleteEnd(trial.Value),
-            TrialState.Pruned => new SessionEnd(SessionStatus.Unknown, TrialSession.PrunedText(trial.IntermediateValues), null),
-            _ => new SessionEnd(SessionStatus.Failure, TrialSession.FailedText(trial.Error ?? "unknown error"), null),
+            TrialState.Complete => CompleteEnd(trial.Value, trial.IntermediateValues),
+            TrialState.Pruned => new SessionEnd(SessionStatus.Unknown, TrialSession.PrunedText(trial.IntermediateValues), null, 0),
+            _ => new SessionEnd(SessionStatus.Failure, TrialSession.FailedText(trial.Error ?? "unknown error"), null, 0),
         };
         if (_definition.Folds is not int folds)
         {
@@ -150,7 +150,7 @@ internal sealed class StudyTensorBoard
         bool wrote = false;
         for (int fold = 0; fold < folds; fold++)
         {
-            wrote |= EndAfterwards(TrialNames.Session(trial.Number, fold), fold < trial.FoldValues.Count ? CompleteEnd(trial.FoldValues[fold]) : end, missingStart: null);
+            wrote |= EndAfterwards(TrialNames.Session(trial.Number, fold), fold < trial.FoldValues.Count ? CompleteEnd(trial.FoldValues[fold], trial.IntermediateValuesOf(fold)) : end, missingStart: null);
         }
 
         return wrote;
@@ -245,8 +245,9 @@ internal sealed class StudyTensorBoard
         }
     }
 
-    private SessionEnd CompleteEnd(double value) =>
-        new(SessionStatus.Success, TrialSession.CompleteText(_definition.Objective.Metric, value), (_definition.Objective.Metric, value));
+    // A complete session's end: its final value goes after its reports, so that TensorBoard shows it as the last.
+    private SessionEnd CompleteEnd(double value, IReadOnlyList<KeyValuePair<long, double>> reported) =>
+        new(SessionStatus.Success, TrialSession.CompleteText(_definition.Objective.Metric, value), (_definition.Objective.Metric, value), reported.Count > 0 ? reported[^1].Key + 1 : 1);
 
     // Another worker creating the experiment holds the lock for milliseconds.
     private static async Task<IDisposable> AcquireAsync(string logDir, TimeProvider time, CancellationToken cancellationToken)
@@ -293,7 +294,7 @@ internal sealed class StudyTensorBoard
         if (end.Final is ((Metric metric, double finalValue)))
         {
             using SummaryWriter values = SummaryWriter.Create(metric.Group.Length == 0 ? run : Path.Combine(run, metric.Group), _options);
-            values.Scalar(metric.Tag, finalValue, 1);
+            values.Scalar(metric.Tag, finalValue, end.FinalStep);
         }
 
         using SummaryWriter writer = SummaryWriter.Create(run, _options);
@@ -375,5 +376,5 @@ internal sealed class StudyTensorBoard
         return copy;
     }
 
-    private sealed record SessionEnd(SessionStatus Status, string Text, (Metric Metric, double Value)? Final);
+    private sealed record SessionEnd(SessionStatus Status, string Text, (Metric Metric, double Value)? Final, long FinalStep);
 }
