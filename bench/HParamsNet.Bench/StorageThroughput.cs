@@ -7,10 +7,11 @@ namespace HParamsNet.Bench;
 
 /// <summary>
 /// The study storages alone (no objective, no TensorBoard files): W tasks of one process sharing a
-/// study, each trial a create, a configuration, one intermediate value and a finish (what a worker
-/// asks of the storage per trial, without reading the study); then reading every trial of a
-/// study of 10,000, which a worker does before each proposal today.
-/// Usage: storage [--trials N] [--workers W] [--postgres URL]
+/// study, each trial a create with its configuration (with trial limits held by the storage when
+/// --limits is given), one intermediate value and a finish (what a worker asks of the storage per
+/// trial, without reading the study); then reading every trial of a study of 10,000, which a new
+/// worker does once.
+/// Usage: storage [--trials N] [--workers W] [--postgres URL] [--limits]
 /// </summary>
 internal static class StorageThroughput
 {
@@ -20,17 +21,18 @@ internal static class StorageThroughput
     {
         int trials = Arg(args, "--trials", 1000);
         int workers = Arg(args, "--workers", 4);
+        TrialLimits? limits = args.Contains("--limits") ? new TrialLimits(MaxTrials: int.MaxValue, MaxCompleteTrials: null) : null;
         string? postgres = ArgString(args, "--postgres") ?? Environment.GetEnvironmentVariable("HPARAMSNET_POSTGRES_URL");
         string dir = Path.Combine(Path.GetTempPath(), "hparamsnet-storage-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         Console.WriteLine($"# Study storages — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {MachineInfo.Describe()}; {workers} tasks x {trials} trials; database files in {Path.GetTempPath()}");
         Console.WriteLine();
-        Console.WriteLine("| store | trials/s (create + configuration + report + finish) | read 10,000 trials (ms, median of 5) |");
+        Console.WriteLine($"| store | trials/s (create with configuration{(limits is null ? string.Empty : " and limits")} + report + finish) | read 10,000 trials (ms, median of 5) |");
         Console.WriteLine("|---|---:|---:|");
         foreach ((string name, Func<Task<IStudyStorage>> open) in Stores(dir, postgres))
         {
             await using IStudyStorage storage = await open();
-            double perSecond = await ThroughputAsync(storage, workers, trials);
+            double perSecond = await ThroughputAsync(storage, workers, trials, limits);
             double readMs = await ReadAsync(storage, 10_000);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {perSecond:F0} | {readMs:F1} |"));
         }
@@ -44,7 +46,7 @@ internal static class StorageThroughput
 
     private static StudyDefinition Definition(string name) => new(name, new HParamsExperiment([Units, Rate], [Loss]), new Objective(Loss, StudyDirection.Minimize));
 
-    private static async Task<double> ThroughputAsync(IStudyStorage storage, int workers, int trials)
+    private static async Task<double> ThroughputAsync(IStudyStorage storage, int workers, int trials, TrialLimits? limits)
     {
         await storage.CreateOrLoadStudyAsync(Definition("throughput"));
         var watch = Stopwatch.StartNew();
@@ -53,8 +55,7 @@ internal static class StorageThroughput
             var random = new Random(w);
             for (int i = 0; i < trials; i++)
             {
-                int number = await storage.CreateTrialAsync("throughput");
-                await storage.SetTrialHParamsAsync("throughput", number, new Dictionary<string, object> { ["units"] = 16, ["rate"] = Rate.Domain.SampleUniform(random) });
+                int number = (await storage.CreateTrialAsync("throughput", new Dictionary<string, object> { ["units"] = 16, ["rate"] = Rate.Domain.SampleUniform(random) }, limits))!.Value;
                 await storage.ReportAsync("throughput", number, 1, 0.5);
                 await storage.FinishTrialAsync("throughput", number, TrialOutcome.Complete(random.NextDouble()));
             }

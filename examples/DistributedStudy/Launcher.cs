@@ -17,7 +17,7 @@ internal static class Launcher
     {
         Directory.CreateDirectory(settings.LogDir);
         StudyStorageUrl url = StudyStorageUrl.Parse(settings.StorageUrl);
-        Console.WriteLine($"Study '{settings.Study}' in {url}: {settings.Workers} workers until {settings.Trials} trials are complete; TensorBoard: tensorboard --logdir {settings.LogDir}");
+        Console.WriteLine($"Study '{settings.Study}' in {url}: {settings.Workers} workers until the study has {settings.Trials} trials{(settings.Folds >= 2 ? $" of {settings.Folds} folds" : string.Empty)}; TensorBoard: tensorboard --logdir {settings.LogDir}");
         var watch = Stopwatch.StartNew();
         int replacements = 0;
         int failures = 0;

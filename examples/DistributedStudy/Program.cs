@@ -1,5 +1,5 @@
 // N worker processes on one study: each opens the storage by URL, joins the study by name, and
-// asks for trials until the study has --trials complete ones and none running. Every trial is a
+// asks for trials until the study has --trials of them (complete, pruned or failed) and none running. Every trial is a
 // TensorBoard session in --logdir (one per fold with --folds; --steps intermediate values each,
 // judged by --pruner). A worker killed mid-trial is noticed by another after two
 // heartbeats: its trial is failed ("worker lost", in TensorBoard too) and its configuration runs
@@ -12,7 +12,7 @@ using HParamsNet.Examples.Distributed;
 var storage = new Option<string>("--storage") { Description = "sqlite:///absolute/path.db or postgresql://user:password@host:5432/database", Required = true };
 var study = new Option<string>("--study") { Description = "The study's name in the storage.", Required = true };
 var workers = new Option<int>("--workers") { Description = "Worker processes to start on this machine.", DefaultValueFactory = _ => 4 };
-var trials = new Option<int>("--trials") { Description = "Complete trials the study needs.", Required = true };
+var trials = new Option<int>("--trials") { Description = "Trials the study runs, every worker's: complete, pruned or failed (a trial lost with its worker runs again and does not count).", Required = true };
 var logDir = new Option<string>("--logdir") { Description = "The TensorBoard log directory every worker writes into.", Required = true };
 var objective = new Option<string>("--objective") { Description = "digits: the TorchSharp MLP on the digits data; branin: a synthetic function that sleeps --trial-ms.", DefaultValueFactory = _ => "branin" };
 objective.AcceptOnlyFromAmong("digits", "branin");

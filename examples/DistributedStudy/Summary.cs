@@ -14,12 +14,14 @@ internal static class Summary
         int pruned = trials.Count(t => t.State == TrialState.Pruned);
         int running = trials.Count(t => t.State == TrialState.Running);
         int repeatedNumbers = trials.Count - trials.Select(t => t.Number).Distinct().Count();
+        var ran = trials.Where(t => t.State is TrialState.Complete or TrialState.Pruned).Select(t => string.Join(",", t.HParams.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))).ToList();
+        int twice = ran.Count - ran.Distinct(StringComparer.Ordinal).Count();
         // The study's own time, from its first trial's start to its last one's end, leaves out the
         // start of the worker processes (about a second on two cores), which a longer study amortises.
         TimeSpan studyTime = trials.Count == 0 ? TimeSpan.Zero : (trials.Max(t => t.Ended) ?? DateTimeOffset.MinValue) - trials.Min(t => t.Started);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{trials.Count} trials: {complete} complete, {pruned} pruned, {failed} failed, {lost} lost with their worker, {running} running; {repeatedNumbers} repeated numbers; {replacements} workers replaced"));
+            $"{trials.Count} trials: {complete} complete, {pruned} pruned, {failed} failed, {lost} lost with their worker, {running} running; {repeatedNumbers} repeated numbers; {twice} configurations complete or pruned twice; {replacements} workers replaced"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"time: {elapsed.TotalSeconds:F1} s in all ({trials.Count / elapsed.TotalSeconds:F0} trials/s), {studyTime.TotalSeconds:F1} s from the first trial's start to the last one's end ({trials.Count / Math.Max(studyTime.TotalSeconds, 1e-9):F0} trials/s)"));

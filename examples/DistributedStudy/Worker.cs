@@ -39,7 +39,7 @@ internal static class Worker
             Strategy = settings.Strategy == "grid" ? new GridSearch(pointsPerInterval: 16) : settings.CreateStrategy(),
             Seed = settings.Seed,
             HeartbeatInterval = settings.Heartbeat,
-            MaxCompleteTrials = settings.Trials,
+            MaxTrials = settings.Trials,
             CrossValidation = settings.CreateCrossValidation(),
             Pruner = settings.CreatePruner(),
             Logger = logging.CreateLogger<Study>(),

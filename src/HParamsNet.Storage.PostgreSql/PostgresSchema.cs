@@ -5,6 +5,21 @@ namespace HParamsNet.Storage;
 /// <summary>Creates the tables on first use and migrates older ones (one worker at a time), and refuses tables written by a newer library.</summary>
 internal static class PostgresSchema
 {
+    // Tables of version 3, in the schema a new database gets and in the migration to it alike.
+    private const string Version3Tables = """
+        CREATE TABLE trial_attributes (
+            study_id bigint NOT NULL,
+            number integer NOT NULL,
+            key text NOT NULL,
+            value text NOT NULL,
+            PRIMARY KEY (study_id, number, key));
+        CREATE TABLE queued_trials (
+            id bigserial PRIMARY KEY,
+            study_id bigint NOT NULL,
+            hparams text NOT NULL);
+        CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
+        """;
+
     private const string Create = """
         CREATE TABLE schema_version (version integer NOT NULL);
         CREATE TABLE studies (
@@ -46,18 +61,7 @@ internal static class PostgresSchema
             step bigint NOT NULL,
             value double precision NOT NULL,
             PRIMARY KEY (study_id, number, fold, step));
-        CREATE TABLE trial_attributes (
-            study_id bigint NOT NULL,
-            number integer NOT NULL,
-            key text NOT NULL,
-            value text NOT NULL,
-            PRIMARY KEY (study_id, number, key));
-        CREATE TABLE queued_trials (
-            id bigserial PRIMARY KEY,
-            study_id bigint NOT NULL,
-            hparams text NOT NULL);
-        CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
-        """;
+        """ + Version3Tables;
 
     // Each entry takes the tables from the version before it to its own; applied in order, in the creator's transaction.
     private static readonly (int Version, string Sql)[] Migrations =
@@ -78,18 +82,7 @@ internal static class PostgresSchema
             ALTER TABLE intermediate_values ADD COLUMN fold integer NOT NULL DEFAULT 0;
             ALTER TABLE intermediate_values DROP CONSTRAINT intermediate_values_pkey;
             ALTER TABLE intermediate_values ADD PRIMARY KEY (study_id, number, fold, step);
-            CREATE TABLE trial_attributes (
-                study_id bigint NOT NULL,
-                number integer NOT NULL,
-                key text NOT NULL,
-                value text NOT NULL,
-                PRIMARY KEY (study_id, number, key));
-            CREATE TABLE queued_trials (
-                id bigserial PRIMARY KEY,
-                study_id bigint NOT NULL,
-                hparams text NOT NULL);
-            CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
-            """),
+            """ + Version3Tables),
     ];
 
     public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string where, bool create, CancellationToken cancellationToken)

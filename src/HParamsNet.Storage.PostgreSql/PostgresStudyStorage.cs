@@ -583,7 +583,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     {
         await using NpgsqlBatch batch = Batch(
             connection,
-            ("SELECT version FROM studies WHERE name = $1", [study]),
+            ("SELECT version, (SELECT count(*) FROM queued_trials q WHERE q.study_id = studies.id)::integer FROM studies WHERE name = $1", [study]),
             ($"SELECT v.number, v.fold, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = {StudyId} AND t.version > $2 ORDER BY v.number, v.fold, v.step", [study, since]),
             ($"SELECT a.number, a.key, a.value FROM trial_attributes a JOIN trials t USING (study_id, number) WHERE a.study_id = {StudyId} AND t.version > $2", [study, since]),
             ($"SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = {StudyId} AND version > $2 ORDER BY number", [study, since]));
@@ -594,13 +594,14 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         }
 
         long version = reader.GetInt64(0);
+        int queued = reader.GetInt32(1);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<int, List<IntermediateValue>> intermediate = await TrialRows.ReadIntermediateAsync(reader, cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<int, Dictionary<string, string>> attributes = await TrialRows.ReadAttributesAsync(reader, cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         List<FrozenTrial> trials = await TrialRows.ReadTrialsAsync(reader, intermediate, attributes, (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
-        return new TrialChanges(trials, version);
+        return new TrialChanges(trials, version) { QueuedTrials = queued };
     }
 
     // Statements sent in one round trip; without a transaction they run in one implicit transaction.
@@ -623,9 +624,10 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
 
     // Whether a study (the row "studies", locked) may create another trial: parameter `max` the most
     // trials (except those cut short, whose configurations run again), `complete` the most complete and running ones.
+    // Counted from the few failed and pruned rows (the index on state), not from every complete one.
     private static string WithinLimits(int max, int complete) => $"""
         (${max}::integer IS NULL OR next_number - 1 - (SELECT count(*) FROM trials c WHERE c.study_id = studies.id AND c.state = 2 AND left(c.error, 11) IN ('worker lost', 'interrupted')) < ${max})
-        AND (${complete}::integer IS NULL OR (SELECT count(*) FROM trials c WHERE c.study_id = studies.id AND c.state IN (0, 1)) < ${complete})
+        AND (${complete}::integer IS NULL OR next_number - 1 - (SELECT count(*) FROM trials c WHERE c.study_id = studies.id AND c.state IN (2, 3)) < ${complete})
         """;
 
     private static object Limit(int? limit) => limit is int value ? value : DBNull.Value;

@@ -5,6 +5,21 @@ namespace HParamsNet.Storage;
 /// <summary>Creates the schema of a new file, migrates a file of an older version, and refuses a file written by a newer library.</summary>
 internal static class SqliteSchema
 {
+    // Tables of version 3, in the schema a new file gets and in the migration to it alike.
+    private const string Version3Tables = """
+        CREATE TABLE trial_attributes (
+            study_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (study_id, number, key));
+        CREATE TABLE queued_trials (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            study_id INTEGER NOT NULL,
+            hparams TEXT NOT NULL);
+        CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
+        """;
+
     private const string Create = """
         CREATE TABLE schema_version (version INTEGER NOT NULL);
         CREATE TABLE studies (
@@ -46,18 +61,7 @@ internal static class SqliteSchema
             step INTEGER NOT NULL,
             value REAL NOT NULL,
             PRIMARY KEY (study_id, number, fold, step));
-        CREATE TABLE trial_attributes (
-            study_id INTEGER NOT NULL,
-            number INTEGER NOT NULL,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (study_id, number, key));
-        CREATE TABLE queued_trials (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            study_id INTEGER NOT NULL,
-            hparams TEXT NOT NULL);
-        CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
-        """;
+        """ + Version3Tables;
 
     // Each entry takes a file from the version before it to its own; applied in order, in one transaction.
     private static readonly (int Version, string Sql)[] Migrations =
@@ -84,18 +88,7 @@ internal static class SqliteSchema
             INSERT INTO intermediate_values_3 (study_id, number, fold, step, value) SELECT study_id, number, 0, step, value FROM intermediate_values;
             DROP TABLE intermediate_values;
             ALTER TABLE intermediate_values_3 RENAME TO intermediate_values;
-            CREATE TABLE trial_attributes (
-                study_id INTEGER NOT NULL,
-                number INTEGER NOT NULL,
-                key TEXT NOT NULL,
-                value TEXT NOT NULL,
-                PRIMARY KEY (study_id, number, key));
-            CREATE TABLE queued_trials (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                study_id INTEGER NOT NULL,
-                hparams TEXT NOT NULL);
-            CREATE INDEX queued_trials_study ON queued_trials (study_id, id);
-            """),
+            """ + Version3Tables),
     ];
 
     public static async Task EnsureAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)

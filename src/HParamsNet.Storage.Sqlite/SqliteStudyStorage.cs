@@ -373,15 +373,16 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         long id, version;
-        await using (SqliteCommand select = Command(connection, transaction, "SELECT id, version FROM studies WHERE name = $name", ("$name", study)))
+        int queued;
+        await using (SqliteCommand select = Command(connection, transaction, "SELECT id, version, (SELECT count(*) FROM queued_trials q WHERE q.study_id = studies.id) FROM studies WHERE name = $name", ("$name", study)))
         await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            (id, version) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : throw NoStudy(study);
+            (id, version, queued) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2)) : throw NoStudy(study);
         }
 
         return version <= since
-            ? new TrialChanges([], version)
-            : new TrialChanges(await ReadTrialsAsync(connection, transaction, id, since, cancellationToken).ConfigureAwait(false), version);
+            ? new TrialChanges([], version) { QueuedTrials = queued }
+            : new TrialChanges(await ReadTrialsAsync(connection, transaction, id, since, cancellationToken).ConfigureAwait(false), version) { QueuedTrials = queued };
     }
 
     /// <inheritdoc/>
@@ -600,14 +601,17 @@ public sealed class SqliteStudyStorage : IStudyStorage
             """
             SELECT next_number - 1,
                 (SELECT count(*) FROM trials WHERE study_id = $id AND state = 2 AND substr(error, 1, 11) IN ('worker lost', 'interrupted')),
-                (SELECT count(*) FROM trials WHERE study_id = $id AND state = 1),
-                (SELECT count(*) FROM trials WHERE study_id = $id AND state = 0)
+                CASE WHEN $complete THEN (SELECT count(*) FROM trials WHERE study_id = $id AND state IN (2, 3)) ELSE 0 END
             FROM studies WHERE id = $id
             """,
-            ("$id", id));
+            ("$id", id),
+            ("$complete", limits.MaxCompleteTrials is not null));
         await using SqliteDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return limits.Allow(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+
+        // Counted from the few failed and pruned rows (the index on state), not from every complete one.
+        int trials = reader.GetInt32(0);
+        return limits.Allow(trials, reader.GetInt32(1), completeOrRunning: trials - reader.GetInt32(2));
     }
 
     // Whether a running, complete or pruned trial has this configuration (a failed one's may run again).

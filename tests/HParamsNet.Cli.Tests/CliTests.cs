@@ -10,20 +10,9 @@ public class CliTests
 {
     private static string Golden(string name) => Path.Combine(TestContext.CurrentContext.TestDirectory, "Assets", "golden", name, "logdir");
 
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = CliApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
-    private static string NewDirectory()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "hparamsnet-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string NewDirectory() => CliRunner.NewDirectory();
 
     [Test]
     public void Compare_csv_on_cross_validation_groups_gives_mean_std_and_best()

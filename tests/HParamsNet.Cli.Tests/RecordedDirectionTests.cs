@@ -13,20 +13,9 @@ namespace HParamsNet.Cli.Tests;
 /// </summary>
 public class RecordedDirectionTests
 {
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = CliApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
-    private static string NewDirectory()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "hparamsnet-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string NewDirectory() => CliRunner.NewDirectory();
 
     [Test]
     public async Task Best_ranks_by_the_direction_the_study_recorded_whatever_the_metric_is_called()

@@ -205,7 +205,6 @@ public sealed record StudyRecord(string Name, HParamsExperiment Experiment, Obje
             : hparam;
     }
 
-    // Reals always carry a decimal point or an exponent, so that 2.0 reads back as a real, not a whole number.
     private static void WriteNumber(Utf8JsonWriter json, string name, double value)
     {
         json.WritePropertyName(name);
@@ -214,25 +213,12 @@ public sealed record StudyRecord(string Name, HParamsExperiment Experiment, Obje
 
     private static void WriteValue(Utf8JsonWriter json, object value)
     {
-        switch (value)
+        if (!HParamJson.TryWrite(json, value))
         {
-            case long whole: json.WriteNumberValue(whole); break;
-            case double real:
-                string text = real.ToString("R", CultureInfo.InvariantCulture);
-                json.WriteRawValue(text.IndexOfAny(['.', 'E', 'e']) >= 0 ? text : text + ".0");
-                break;
-            case bool flag: json.WriteBooleanValue(flag); break;
-            default: json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
         }
     }
 
-    private static object ReadValue(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Number when value.GetRawText().IndexOfAny(['.', 'e', 'E']) < 0 => value.GetInt64(),
-        JsonValueKind.Number => value.GetDouble(),
-        _ => throw new FormatException($"The study record holds a value of kind {value.ValueKind}."),
-    };
+    private static object ReadValue(JsonElement value) =>
+        HParamJson.Read(value) ?? throw new FormatException($"The study record holds a value of kind {value.ValueKind}.");
 }

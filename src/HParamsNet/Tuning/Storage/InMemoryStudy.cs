@@ -23,12 +23,19 @@ internal sealed class InMemoryStudy(StudyDefinition definition, DateTimeOffset c
 
     public long Version { get; set; }
 
+    /// <summary>A configuration checked against the study's hparams, and its canonical text.</summary>
+    /// <exception cref="ArgumentException">A value is missing, unknown or outside its domain.</exception>
+    public (IReadOnlyDictionary<string, object> Normalized, string Key) Configuration(IReadOnlyDictionary<string, object> hparams)
+    {
+        IReadOnlyDictionary<string, object> normalized = Definition.NormalizeHParams(hparams);
+        return (normalized, HParamsJson.Write(normalized));
+    }
+
     /// <summary>Whether the study may create another trial under <paramref name="limits"/>.</summary>
     public bool Allows(TrialLimits? limits) => limits is null || limits.Allow(
         Trials.Count,
         Trials.Count(t => t.Outcome is { State: TrialState.Failed } outcome && TrialErrors.RunsAgain(outcome.Error)),
-        Trials.Count(t => t.Outcome?.State == TrialState.Complete),
-        Trials.Count(t => t.Outcome is null));
+        Trials.Count(t => t.Outcome is null || t.Outcome.State == TrialState.Complete));
 
     public InMemoryTrial Add(DateTimeOffset now, IReadOnlyDictionary<string, object>? hparams, string? key)
     {

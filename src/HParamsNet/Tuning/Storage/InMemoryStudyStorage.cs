@@ -72,8 +72,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         lock (_lock)
         {
             InMemoryStudy state = Study(study);
-            IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
-            string key = HParamsJson.Write(normalized);
+            (IReadOnlyDictionary<string, object> normalized, string key) = state.Configuration(hparams);
             return ValueTask.FromResult<int?>(state.Taken.Contains(key) || !state.Allows(limits) ? null : state.Add(_time.GetUtcNow(), normalized, key).Number);
         }
     }
@@ -92,8 +91,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
                 throw new InvalidOperationException($"Trial {number} of study '{study}' already has its hparams; a trial's configuration is set once.");
             }
 
-            IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
-            string key = HParamsJson.Write(normalized);
+            (IReadOnlyDictionary<string, object> normalized, string key) = state.Configuration(hparams);
             if (state.Taken.Contains(key))
             {
                 return ValueTask.FromResult(false);
@@ -219,7 +217,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         lock (_lock)
         {
             InMemoryStudy state = Study(study);
-            return ValueTask.FromResult(new TrialChanges([.. state.Trials.Where(t => t.Version > since).Select(t => t.Freeze())], state.Version));
+            return ValueTask.FromResult(new TrialChanges([.. state.Trials.Where(t => t.Version > since).Select(t => t.Freeze())], state.Version) { QueuedTrials = state.Queue.Count });
         }
     }
 
@@ -255,8 +253,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
         lock (_lock)
         {
             InMemoryStudy state = Study(study);
-            IReadOnlyDictionary<string, object> normalized = state.Definition.NormalizeHParams(hparams);
-            string key = HParamsJson.Write(normalized);
+            (IReadOnlyDictionary<string, object> normalized, string key) = state.Configuration(hparams);
             if (state.Ever.Contains(key) || state.Queue.Exists(q => q.Key == key))
             {
                 return ValueTask.FromResult(false);

@@ -30,6 +30,9 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     private int _complete;
     private int _lastNumber;
 
+    /// <summary>How many configurations waited in the study's queue at the last refresh.</summary>
+    public int QueuedTrials { get; private set; }
+
     /// <summary>The version of the study this copy has seen.</summary>
     public long Version
     {
@@ -57,7 +60,13 @@ internal sealed class StudyTrialsCopy(Func<IReadOnlyDictionary<string, object>, 
     {
         lock (_lock)
         {
-            if (changes.Version <= _version)
+            if (changes.Version < _version)
+            {
+                return;
+            }
+
+            QueuedTrials = changes.QueuedTrials;
+            if (changes.Version == _version)
             {
                 return;
             }

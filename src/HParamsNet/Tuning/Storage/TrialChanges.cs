@@ -9,4 +9,8 @@ namespace HParamsNet.Tuning.Storage;
 /// </summary>
 /// <param name="Trials">Snapshots of the trials created, configured, reported to or finished since the version asked from, by number.</param>
 /// <param name="Version">The study's version now; ask from it next time. Versions only grow.</param>
-public sealed record TrialChanges(IReadOnlyList<FrozenTrial> Trials, long Version);
+public sealed record TrialChanges(IReadOnlyList<FrozenTrial> Trials, long Version)
+{
+    /// <summary>How many configurations wait in the study's queue (<see cref="IStudyStorage.EnqueueTrialAsync"/>): a worker asks the queue only when there are some.</summary>
+    public int QueuedTrials { get; init; }
+}

@@ -14,8 +14,7 @@ public sealed record TrialLimits(int? MaxTrials, int? MaxCompleteTrials)
     /// <summary>Whether a study with these counts may create another trial.</summary>
     /// <param name="trials">Trials in any state.</param>
     /// <param name="cutShort">Trials failed as lost or interrupted.</param>
-    /// <param name="complete">Complete trials.</param>
-    /// <param name="running">Running trials.</param>
-    public bool Allow(int trials, int cutShort, int complete, int running) =>
-        (MaxTrials is not int max || trials - cutShort < max) && (MaxCompleteTrials is not int maxComplete || complete + running < maxComplete);
+    /// <param name="completeOrRunning">Complete and running trials.</param>
+    public bool Allow(int trials, int cutShort, int completeOrRunning) =>
+        (MaxTrials is not int max || trials - cutShort < max) && (MaxCompleteTrials is not int maxComplete || completeOrRunning < maxComplete);
 }
