@@ -37,4 +37,32 @@ public class MLNetTunerTests
             Assert.That(TaskMetrics.For(task).Select(m => session.Last(m.Group, m.Tag)), Has.All.Not.Null, "every metric logged");
         }
     }
+
+    [Test]
+    public async Task Two_tuners_on_one_sqlite_study_complete_it_exactly_with_every_fold_once()
+    {
+        using var dir = new TempDirectory();
+        TabularData data = Data.For(MLTask.BinaryClassification, rows: 120);
+        MLNetTunerOptions Options(Storage.SqliteStudyStorage storage) => new()
+        {
+            LogDir = dir.Combine("logs"),
+            Storage = storage,
+            StudyName = "shared",
+            MaxCompleteTrials = 6,
+            Folds = 3,
+            Seed = 1,
+            EnsembleSize = 4,
+        };
+        await using Storage.SqliteStudyStorage first = await Storage.SqliteStudyStorage.OpenAsync(dir.Combine("study.db"));
+        await using Storage.SqliteStudyStorage second = await Storage.SqliteStudyStorage.OpenAsync(dir.Combine("study.db"));
+
+        MLNetTuningResult[] results = await Task.WhenAll(MLNetTuner.TuneAsync(data, Options(first)), MLNetTuner.TuneAsync(data, Options(second)));
+
+        IReadOnlyList<FrozenTrial> trials = await first.GetTrialsAsync("shared");
+        Assert.That(trials.Count(t => t.State == TrialState.Complete), Is.EqualTo(6), "the study's complete trials, both processes' together");
+        Assert.That(trials.Where(t => t.State == TrialState.Complete).Select(t => t.FoldValues.Count), Has.All.EqualTo(3));
+        Assert.That(results.Sum(r => r.Fits - 1 - (r.Ensemble?.Members.Count(m => m.Trial != r.Study.BestTrial!.Number) ?? 0)), Is.EqualTo(trials.Sum(t => t.State == TrialState.Complete ? 3 : Math.Min(3, t.FoldValues.Count + 1))), "every fold fitted once, in one of them");
+        Assert.That(results.Select(r => r.Study.BestTrial!.Number), Has.All.EqualTo(results[0].Study.BestTrial!.Number), "both see the whole study");
+        Assert.That(HParamsLogReader.ReadSessions(dir.Combine("logs")).GroupBy(s => s.GroupName).Count(g => g.Count() == 3 && g.All(s => s.Status == SessionStatus.Success)), Is.EqualTo(6));
+    }
 }

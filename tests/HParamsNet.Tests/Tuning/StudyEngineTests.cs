@@ -250,4 +250,63 @@ public class StudyEngineTests
         Assert.That((summary.Strategy, summary.Folds), Is.EqualTo(("TpeSearch", (int?)4)));
         Assert.That(StudyRecord.FromJson(record.ToJson()), Is.EqualTo(record).Using<StudyRecord>((a, b) => a.ToJson() == b.ToJson()));
     }
+
+    [TestCase("sqlite")]
+    [TestCase("postgresql")]
+    [Category(TestCategories.Integration)]
+    public async Task Four_workers_reporting_and_pruning_with_short_heartbeats_lose_nothing_and_run_each_trial_once(string store)
+    {
+        // The issue's stress run in small: 4 workers (storage objects of their own), trials of 10
+        // reports judged by a median pruner, heartbeats of 0.2 s. No trial may be taken for lost,
+        // none may deadlock, every trial ends complete or pruned, exactly as many as MaxTrials.
+        using var dir = new TempDirectory();
+        string schema = TestPostgres.NewSchema();
+        string url = store == "sqlite" ? $"sqlite://{dir.Combine("study.db")}" : $"{TestPostgres.Url}?schema={schema}";
+        try
+        {
+            async Task<int> WorkAsync()
+            {
+                await using IStudyStorage storage = await StudyStorageUrl.Parse(url).OpenAsync();
+                await using Study study = await Study.CreateOrLoadAsync(Options(storage, dir.Combine("logs")) with
+                {
+                    Pruner = new MedianPruner(startupTrials: 5),
+                    HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+                    MaxTrials = 240,
+                });
+                int ran = 0;
+                while (await study.AskAsync() is Trial trial)
+                {
+                    ran++;
+                    double value = trial.Get<double>(Rate);
+                    bool pruned = false;
+                    for (int step = 1; step <= 10 && !pruned; step++)
+                    {
+                        trial.Report(value * (11 - step), step);
+                        pruned = trial.ShouldPrune;
+                    }
+
+                    _ = pruned ? await study.TellPrunedAsync(trial) : await study.TellAsync(trial, value);
+                }
+
+                return ran;
+            }
+
+            int[] ran = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(WorkAsync)));
+
+            await using IStudyStorage reader = await StudyStorageUrl.Parse(url).OpenAsync();
+            IReadOnlyList<FrozenTrial> trials = await reader.GetTrialsAsync("engine");
+            Assert.That(trials, Has.Count.EqualTo(240));
+            Assert.That(ran.Sum(), Is.EqualTo(240), "each trial ran once");
+            Assert.That(trials.Select(t => t.State), Has.All.AnyOf(TrialState.Complete, TrialState.Pruned), string.Join("; ", trials.Where(t => t.Error is not null).Select(t => t.Error).Distinct()));
+            Assert.That(trials.Count(t => t.State == TrialState.Pruned), Is.Positive, "the pruner judged other workers' trials too");
+            Assert.That(trials.Where(t => t.State == TrialState.Complete).Select(t => t.IntermediateValues.Count), Has.All.EqualTo(10));
+        }
+        finally
+        {
+            if (store == "postgresql")
+            {
+                await TestPostgres.DropAsync([schema]);
+            }
+        }
+    }
 }
