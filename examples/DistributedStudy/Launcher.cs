@@ -22,7 +22,7 @@ internal static class Launcher
         int replacements = 0;
         int failures = 0;
         int maxReplacements = 10 * settings.Workers;
-        var running = Enumerable.Range(0, settings.Workers).Select(i => Start(args, i)).ToList();
+        var running = Enumerable.Range(0, settings.Workers).Select(i => Start(args, settings.StorageUrl, i)).ToList();
         while (running.Count > 0)
         {
             Task<(int Index, Process Process)> ended = await Task.WhenAny(running.Select(async w =>
@@ -55,7 +55,7 @@ internal static class Launcher
             }
 
             Console.WriteLine($"worker {index} exited with code {code}; starting a replacement (the others fail its trial once its heartbeat is {2 * settings.Heartbeat.TotalSeconds:0.#} s old, and run it again)");
-            running.Add(Start(args, index));
+            running.Add(Start(args, settings.StorageUrl, index));
         }
 
         if (failures > 0)
@@ -65,15 +65,27 @@ internal static class Launcher
         }
 
         TimeSpan elapsed = watch.Elapsed;
-        await using IStudyStorage storage = await url.OpenAsync(cancellationToken);
-        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(settings.Study, cancellationToken);
+        IReadOnlyList<FrozenTrial> trials;
+        try
+        {
+            // What the workers wrote: opened as it is, never created (a removed file stays removed).
+            await using IStudyStorage storage = await url.OpenExistingAsync(cancellationToken);
+            trials = await storage.GetTrialsAsync(settings.Study, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"The study's storage cannot be read: {e.Message}");
+            return 1;
+        }
+
         Objective objective = StudyObjective.Create(settings).Objective;
         Summary.Print(objective, trials, elapsed, replacements);
-        TunerConsole.PrintReportCommand(objective, $"{url}#{settings.Study}"); // a password is shown as ***
+        TunerConsole.PrintReportCommand(objective, TunerConsole.StudySource(url.ToString(), settings.Study)); // without the password
         return 0;
     }
 
-    private static (int Index, Process Process) Start(string[] args, int index)
+    // The storage URL reaches the worker in its environment, not on its command line, where `ps` would show a password.
+    private static (int Index, Process Process) Start(string[] args, string storageUrl, int index)
     {
         // Under `dotnet run` this is the example's own executable; under `dotnet x.dll` it is dotnet, with the dll first.
         string self = Environment.ProcessPath!;
@@ -83,10 +95,23 @@ internal static class Launcher
             start.ArgumentList.Add(typeof(Launcher).Assembly.Location);
         }
 
-        foreach (string arg in args)
+        for (int i = 0; i < args.Length; i++)
         {
-            start.ArgumentList.Add(arg);
+            if (args[i] == "--storage" && i + 1 < args.Length)
+            {
+                i++; // and its value
+                continue;
+            }
+
+            if (!args[i].StartsWith("--storage=", StringComparison.Ordinal))
+            {
+                start.ArgumentList.Add(args[i]);
+            }
         }
+
+        start.ArgumentList.Add("--storage");
+        start.ArgumentList.Add(StudySettings.FromVariable);
+        start.Environment[StudySettings.StorageVariable] = storageUrl;
 
         start.ArgumentList.Add("--worker-index");
         start.ArgumentList.Add(index.ToString(CultureInfo.InvariantCulture));

@@ -9,7 +9,11 @@
 using System.CommandLine;
 using HParamsNet.Examples.Distributed;
 
-var storage = new Option<string>("--storage") { Description = "sqlite:///absolute/path.db or postgresql://user:password@host:5432/database", Required = true };
+var storage = new Option<string>("--storage")
+{
+    Description = $"sqlite:///absolute/path.db or postgresql://user@host:5432/database (default: ${StudySettings.StorageVariable}). Keep a password out of the command line, where `ps` shows it: PGPASSWORD, ~/.pgpass, or the whole URL in ${StudySettings.StorageVariable}.",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StudySettings.StorageVariable) ?? string.Empty,
+};
 var study = new Option<string>("--study") { Description = "The study's name in the storage.", Required = true };
 var workers = new Option<int>("--workers") { Description = "Worker processes to start on this machine.", DefaultValueFactory = _ => 4 };
 var trials = new Option<int>("--trials") { Description = "Trials the study runs, every worker's: complete, pruned or failed (a trial lost with its worker runs again and does not count).", Required = true };
@@ -34,7 +38,7 @@ var root = new RootCommand("Runs one study in N worker processes sharing a stora
 root.SetAction(async (parse, cancel) =>
 {
     var settings = new StudySettings(
-        parse.GetValue(storage)!,
+        StudySettings.FromEnvironment(parse.GetValue(storage)!),
         parse.GetValue(study)!,
         parse.GetValue(workers),
         parse.GetValue(trials),

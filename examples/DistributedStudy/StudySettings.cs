@@ -22,9 +22,24 @@ internal sealed record StudySettings(
     int Steps,
     string Pruner)
 {
+    /// <summary>The environment variable that may hold the storage URL (a password there is not shown by `ps`).</summary>
+    public const string StorageVariable = "HPARAMSNET_STORAGE_URL";
+
+    /// <summary>What the launcher passes its workers for --storage: the URL itself goes in <see cref="StorageVariable"/>.</summary>
+    public const string FromVariable = "env:" + StorageVariable;
+
+    /// <summary>The storage URL: as given, or from <see cref="StorageVariable"/> when the launcher said so.</summary>
+    public static string FromEnvironment(string given) =>
+        given == FromVariable ? Environment.GetEnvironmentVariable(StorageVariable) ?? string.Empty : given;
+
     /// <summary>What is wrong with the settings, in words, or <see langword="null"/>.</summary>
     public string? Check()
     {
+        if (StorageUrl.Length == 0)
+        {
+            return $"--storage: give the storage URL (sqlite:///abs/path.db, postgresql://user@host:5432/db), or set {StorageVariable}.";
+        }
+
         try
         {
             _ = StudyStorageUrl.Parse(StorageUrl);

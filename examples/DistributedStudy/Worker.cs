@@ -18,7 +18,9 @@ internal static class Worker
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException)
         {
-            // A refused study, an unreachable database: the message says what and what to do.
+            // A refused study, a storage unreachable, gone or refusing (StudyStorageException is an
+            // IOException): the message says what and what to do. The trial this worker ran is
+            // failed as lost by another worker, or when the study resumes.
             Console.Error.WriteLine($"worker {index}: {e.Message}");
             return 1;
         }
@@ -49,18 +51,24 @@ internal static class Worker
         while (await study.AskAsync(cancellationToken) is { } trial)
         {
             ran++;
+            double value;
             try
             {
-                await study.TellAsync(trial, await objective.RunAsync(trial, trial.CancellationToken), cancellationToken);
+                value = await objective.RunAsync(trial, trial.CancellationToken);
             }
             catch (TrialPrunedException)
             {
                 await study.TellPrunedAsync(trial, cancellationToken);
+                continue;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The objective's failure, not the storage's: recorded, and the worker goes on.
                 await study.TellFailedAsync(trial, $"{e.GetType().Name}: {e.Message}", cancellationToken);
+                continue;
             }
+
+            await study.TellAsync(trial, value, cancellationToken);
         }
 
         Console.WriteLine($"worker {index} (pid {Environment.ProcessId}): {ran} {(settings.Folds >= 2 ? "fold sessions" : "trials")}");

@@ -32,14 +32,24 @@ internal static class TunerConsole
         return result!;
     }
 
-    /// <summary>Prints the command that builds the HTML report of <paramref name="sources"/> (log directories or a storage URL), side by side when several.</summary>
+    /// <summary>Prints the command that builds the HTML report of <paramref name="sources"/> (log directories or a storage URL), side by side when several, quoted for a POSIX shell.</summary>
     public static void PrintReportCommand(Objective objective, params string[] sources)
     {
         string[] shown = [.. sources.Select(s => s.Contains("://", StringComparison.Ordinal) ? s : Path.GetRelativePath(Environment.CurrentDirectory, s))];
         string metric = objective.Metric.Group.Length == 0 ? objective.Metric.Tag : $"{objective.Metric.Group}/{objective.Metric.Tag}";
         string output = shown.Length == 1 && !shown[0].Contains("://", StringComparison.Ordinal) ? $"{shown[0]}.html" : "report.html";
-        Console.WriteLine($"Report (one HTML page with the plots): dotnet run -c Release --project src/HParamsNet.Cli -- report {string.Join(' ', shown)} --metric {metric} --{objective.Direction.ToString().ToLowerInvariant()} -o {output}");
+        Console.WriteLine($"Report (one HTML page with the plots): dotnet run -c Release --project src/HParamsNet.Cli -- report {string.Join(' ', shown.Select(ShellQuote))} --metric {ShellQuote(metric)} --{objective.Direction.ToString().ToLowerInvariant()} -o {ShellQuote(output)}");
     }
+
+    /// <summary>A storage URL and a study's name as the <c>hparams</c> tool reads them: URL#NAME, the name's '%' and '#' percent-encoded.</summary>
+    public static string StudySource(string url, string study) => $"{url}#{study.Replace("%", "%25", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal)}";
+
+    // A word pasted into a shell stays one word and runs nothing: plain when it is only safe
+    // characters, else in single quotes (a quote inside written '"'"').
+    private static string ShellQuote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_./:@=%+-,".Contains(c))
+            ? word
+            : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
 
     /// <summary>Formats a configuration as scikit-learn prints params: {'a': 1, 'b': 'x'}.</summary>
     public static string Params(IReadOnlyDictionary<string, object> hparams, IEnumerable<HParam> order) =>

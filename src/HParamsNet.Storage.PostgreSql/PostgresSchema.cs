@@ -1,3 +1,4 @@
+using HParamsNet.Tuning.Storage;
 using Npgsql;
 
 namespace HParamsNet.Storage;
@@ -100,7 +101,7 @@ internal static class PostgresSchema
             if (!create)
             {
                 // The transaction is rolled back: not even the schema is left behind.
-                throw new InvalidOperationException($"The {where} holds no study storage in schema '{schema}'. Check the URL (and its ?schema=); nothing was created.");
+                throw new StudyStorageSchemaException($"The {where} holds no study storage in schema '{schema}'. Check the URL (and its ?schema=); nothing was created.");
             }
 
             command.CommandText = Create + $"INSERT INTO schema_version (version) VALUES ({PostgresStudyStorage.SchemaVersion});";
@@ -112,7 +113,7 @@ internal static class PostgresSchema
             int version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int v ? v : 0;
             if (version > PostgresStudyStorage.SchemaVersion)
             {
-                throw new InvalidOperationException($"The study storage in schema '{schema}' of the {where} has schema version {version}, newer than this library's ({PostgresStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
+                throw new StudyStorageSchemaException($"The study storage in schema '{schema}' of the {where} has schema version {version}, newer than this library's ({PostgresStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
             }
 
             foreach ((int to, string sql) in Migrations.Where(m => m.Version > version))

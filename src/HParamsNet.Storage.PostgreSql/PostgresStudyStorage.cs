@@ -45,8 +45,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     /// <param name="urlOrConnectionString">Where the database is.</param>
     /// <param name="schema">The PostgreSQL schema that holds the tables (letters, digits, underscores).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="IOException">The database cannot be reached or refuses the login; the message names host, port and database.</exception>
-    /// <exception cref="InvalidOperationException">The tables were written by a newer library.</exception>
+    /// <exception cref="StudyStorageUnavailableException">The database cannot be reached, or does not exist; the message names host, port and database.</exception>
+    /// <exception cref="StudyStorageAccessException">The server refuses the login, or the role lacks the rights.</exception>
+    /// <exception cref="StudyStorageSchemaException">The tables were written by a newer library.</exception>
     public static Task<PostgresStudyStorage> OpenAsync(string urlOrConnectionString, string schema = "public", CancellationToken cancellationToken = default) =>
         OpenAsync(urlOrConnectionString, schema, create: true, cancellationToken);
 
@@ -54,10 +55,14 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     /// <param name="urlOrConnectionString">Where the database is.</param>
     /// <param name="schema">The PostgreSQL schema that holds the tables.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="IOException">The database cannot be reached or refuses the login; the message names host, port and database.</exception>
-    /// <exception cref="InvalidOperationException">The schema holds no study storage, or one written by a newer library.</exception>
+    /// <exception cref="StudyStorageUnavailableException">The database cannot be reached, or does not exist; the message names host, port and database.</exception>
+    /// <exception cref="StudyStorageAccessException">The server refuses the login, or the role lacks the rights.</exception>
+    /// <exception cref="StudyStorageSchemaException">The schema holds no study storage, or one written by a newer library.</exception>
     public static Task<PostgresStudyStorage> OpenExistingAsync(string urlOrConnectionString, string schema = "public", CancellationToken cancellationToken = default) =>
         OpenAsync(urlOrConnectionString, schema, create: false, cancellationToken);
+
+    /// <summary>The <c>application_name</c> the store's connections carry when the connection string sets none.</summary>
+    internal static string ApplicationName(string schema) => $"hparamsnet:{schema}";
 
     private static async Task<PostgresStudyStorage> OpenAsync(string urlOrConnectionString, string schema, bool create, CancellationToken cancellationToken)
     {
@@ -68,8 +73,14 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         }
 
         NpgsqlConnectionStringBuilder builder = PostgresUrl.Parse(urlOrConnectionString);
-        builder.SearchPath = schema;
+
+        // Quoted: PostgreSQL folds an unquoted name to lower case, and the schema is created quoted.
+        builder.SearchPath = $"\"{schema}\"";
         builder.Timeout = builder.Timeout == 15 ? 5 : builder.Timeout; // fail fast on an unreachable host, unless told otherwise
+
+        // pg_stat_activity then says whose connections these are, so an administrator (or a test)
+        // can end one study store's sessions without touching another's on the same role.
+        builder.ApplicationName ??= ApplicationName(schema);
 
         // The store's few statements run thousands of times: prepared once per connection (unless
         // the caller says otherwise), and kept across pool returns, since the store sets no session
@@ -94,9 +105,14 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             await using NpgsqlConnection connection = await storage.ConnectAsync(cancellationToken).ConfigureAwait(false);
             await PostgresSchema.EnsureAsync(connection, schema, where, create, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             await dataSource.DisposeAsync().ConfigureAwait(false);
+            if (PostgresFailures.Translate(e, where) is { } failure)
+            {
+                throw failure;
+            }
+
             throw;
         }
 
@@ -104,7 +120,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default)
+    public ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default) => Guard(() => CreateOrLoadStudyAsyncCore(definition, cancellationToken));
+
+    private async ValueTask CreateOrLoadStudyAsyncCore(StudyDefinition definition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
@@ -151,7 +169,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default) => Guard(() => GetStudiesAsyncCore(cancellationToken));
+
+    private async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsyncCore(CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created, definition FROM studies ORDER BY name");
@@ -160,7 +180,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default) => Guard(() => CreateTrialAsyncCore(study, cancellationToken));
+
+    private async ValueTask<int> CreateTrialAsyncCore(string study, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand create = Command(
@@ -179,7 +201,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default)
+    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default) => Guard(() => CreateTrialAsyncCore(study, hparams, limits, cancellationToken));
+
+    private async ValueTask<int?> CreateTrialAsyncCore(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
@@ -207,7 +231,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Guard(() => SetTrialHParamsAsyncCore(study, number, hparams, cancellationToken));
+
+    private async ValueTask<bool> SetTrialHParamsAsyncCore(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         StudyDefinition definition = _loaded.Get(study);
@@ -239,7 +265,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default)
+    public ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default) => Guard(() => ReportAsyncCore(study, number, report, cancellationToken));
+
+    private async ValueTask ReportAsyncCore(string study, int number, TrialReport report, CancellationToken cancellationToken)
     {
         TrialReportRules.Check(study, number, report);
         if (report.IsEmpty)
@@ -320,7 +348,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default)
+    public ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default) => Guard(() => HeartbeatAsyncCore(study, number, cancellationToken));
+
+    private async ValueTask HeartbeatAsyncCore(string study, int number, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand update = Command(
@@ -333,7 +363,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    public ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default) => Guard(() => FinishTrialAsyncCore(study, number, outcome, cancellationToken));
+
+    private async ValueTask<bool> FinishTrialAsyncCore(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -357,7 +389,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default) => Guard(() => FailStaleTrialsAsyncCore(study, grace, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsyncCore(string study, TimeSpan grace, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -400,21 +434,27 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default) => Guard(() => GetTrialsAsyncCore(study, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsyncCore(string study, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         return (await ReadTrialsAsync(connection, study, 0, cancellationToken).ConfigureAwait(false)).Trials;
     }
 
     /// <inheritdoc/>
-    public async ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default)
+    public ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default) => Guard(() => GetTrialChangesAsyncCore(study, since, cancellationToken));
+
+    private async ValueTask<TrialChanges> GetTrialChangesAsyncCore(string study, long since, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         return await ReadTrialsAsync(connection, study, since, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default)
+    public ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default) => Guard(() => SetStudyAttributeAsyncCore(study, key, value, cancellationToken));
+
+    private async ValueTask SetStudyAttributeAsyncCore(string study, string key, string value, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -425,7 +465,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default) => Guard(() => GetStudyAttributesAsyncCore(study, cancellationToken));
+
+    private async ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsyncCore(string study, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, study, cancellationToken).ConfigureAwait(false);
@@ -441,7 +483,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Guard(() => EnqueueTrialAsyncCore(study, hparams, cancellationToken));
+
+    private async ValueTask<bool> EnqueueTrialAsyncCore(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
@@ -467,7 +511,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default)
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default) => Guard(() => CreateTrialFromQueueAsyncCore(study, limits, cancellationToken));
+
+    private async ValueTask<FrozenTrial?> CreateTrialFromQueueAsyncCore(string study, TrialLimits? limits, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using (NpgsqlCommand any = Command(connection, null, $"SELECT EXISTS (SELECT 1 FROM queued_trials WHERE study_id = {StudyId})", study))
@@ -533,17 +579,35 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
     /// <summary>Closes the pool's connections.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private async Task<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
+    // Every failure of the server leaves as the storage's own exception, naming host, port and database (PostgresFailures).
+    private async ValueTask<T> Guard<T>(Func<ValueTask<T>> call)
     {
         try
         {
-            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (PostgresFailures.Translate(e, _where) is { } failure)
         {
-            // The message of the inner exception says why (refused, timed out, authentication); the password is in none.
-            throw new IOException($"Cannot connect to the {_where}: {e.Message} Check that the server runs and accepts this user, and the host, port and database of the storage URL.", e);
+            throw failure;
         }
+    }
+
+    private async ValueTask Guard(Func<ValueTask> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (PostgresFailures.Translate(e, _where) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private async Task<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        // A failure says why (refused, timed out, authentication) through PostgresFailures; the password is in none.
+        return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object[] parameters)

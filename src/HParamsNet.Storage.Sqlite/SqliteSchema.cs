@@ -1,3 +1,4 @@
+using HParamsNet.Tuning.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace HParamsNet.Storage;
@@ -123,14 +124,14 @@ internal static class SqliteSchema
 
         if (!tables.Contains("schema_version"))
         {
-            throw new InvalidOperationException($"'{path}' is a SQLite database but not a study storage (it has tables {string.Join(", ", tables.Order(StringComparer.Ordinal))} and no schema_version). Choose another file.");
+            throw new StudyStorageSchemaException($"'{path}' is a SQLite database but not a study storage (it has tables {string.Join(", ", tables.Order(StringComparer.Ordinal))} and no schema_version). Choose another file.");
         }
 
         probe.CommandText = "SELECT MAX(version) FROM schema_version";
         long version = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
         if (version > SqliteStudyStorage.SchemaVersion)
         {
-            throw new InvalidOperationException($"Study storage '{path}' has schema version {version}, newer than this library's ({SqliteStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
+            throw new StudyStorageSchemaException($"Study storage '{path}' has schema version {version}, newer than this library's ({SqliteStudyStorage.SchemaVersion}): it was written by a newer HParamsNet. Upgrade HParamsNet to use it; nothing was changed.");
         }
 
         if (version < SqliteStudyStorage.SchemaVersion)

@@ -28,12 +28,14 @@ public sealed class SqliteStudyStorage : IStudyStorage
     private readonly TimeProvider _time;
     private readonly LoadedStudies _loaded = new();
     private readonly SqliteWriteGate _gate;
+    private readonly FileIdentity? _identity;
 
-    private SqliteStudyStorage(string connectionString, string path, TimeProvider time)
+    private SqliteStudyStorage(string connectionString, string path, TimeProvider time, FileIdentity? identity)
     {
         _connectionString = connectionString;
         _time = time;
         _gate = new SqliteWriteGate(path);
+        _identity = identity;
         Path = path;
     }
 
@@ -44,8 +46,8 @@ public sealed class SqliteStudyStorage : IStudyStorage
     /// <param name="path">The database file; its directory must exist.</param>
     /// <param name="time">The clock of start, end and heartbeat times; the system clock when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidOperationException">The file holds a schema newer than this library, or is not a study database; the message says which.</exception>
-    /// <exception cref="IOException">The file cannot be opened or created; the message names it.</exception>
+    /// <exception cref="StudyStorageSchemaException">The file holds a schema newer than this library, or is not a study database; the message says which.</exception>
+    /// <exception cref="StudyStorageException">The file cannot be opened or created (its type says why); the message names it.</exception>
     public static async Task<SqliteStudyStorage> OpenAsync(string path, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -55,8 +57,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     /// <summary>Opens a storage file that exists (for reading what workers wrote): creates nothing.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="IOException">There is no such file, or it cannot be opened; the message names it.</exception>
-    /// <exception cref="InvalidOperationException">The file holds a schema newer than this library, or is not a study database.</exception>
+    /// <exception cref="StudyStorageUnavailableException">There is no such file; the message names it.</exception>
+    /// <exception cref="StudyStorageSchemaException">The file holds a schema newer than this library, or is not a study database.</exception>
+    /// <exception cref="StudyStorageException">It cannot be opened (its type says why).</exception>
     public static Task<SqliteStudyStorage> OpenExistingAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -69,26 +72,31 @@ public sealed class SqliteStudyStorage : IStudyStorage
         string full = System.IO.Path.GetFullPath(path);
         if (!create && !File.Exists(full))
         {
-            throw new IOException($"There is no SQLite study storage '{full}'. Check the path (sqlite:// then the absolute path: sqlite:///home/me/study.db); nothing was created.");
+            throw new StudyStorageUnavailableException($"There is no SQLite study storage '{full}'. Check the path (sqlite:// then the absolute path: sqlite:///home/me/study.db); nothing was created.");
         }
 
-        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 60 };
+        // Only this first connection may create the file: every later one opens what is there, so
+        // a file removed under running workers is noticed, never silently made again empty.
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 60 };
         try
         {
             await using SqliteConnection connection = await ConnectAsync(builder.ToString(), cancellationToken).ConfigureAwait(false);
             await SqliteSchema.EnsureAsync(connection, full, cancellationToken).ConfigureAwait(false);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 14 or 26)
+        catch (Exception e) when (SqliteFailures.Translate(e, full) is { } failure)
         {
-            // SQLITE_CANTOPEN, SQLITE_NOTADB
-            throw new IOException($"SQLite study storage '{full}' cannot be opened: {e.Message} Check that the directory exists and is writable, and that the file is a study database.", e);
+            throw failure;
         }
 
-        return new SqliteStudyStorage(builder.ToString(), full, time ?? TimeProvider.System);
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        builder.Pooling = true;
+        return new SqliteStudyStorage(builder.ToString(), full, time ?? TimeProvider.System, FileIdentity.Of(full));
     }
 
     /// <inheritdoc/>
-    public async ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default)
+    public ValueTask CreateOrLoadStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default) => Guard(() => CreateOrLoadStudyAsyncCore(definition, cancellationToken));
+
+    private async ValueTask CreateOrLoadStudyAsyncCore(StudyDefinition definition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
@@ -139,7 +147,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsync(CancellationToken cancellationToken = default) => Guard(() => GetStudiesAsyncCore(cancellationToken));
+
+    private async ValueTask<IReadOnlyList<StudySummary>> GetStudiesAsyncCore(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand select = Command(connection, null, "SELECT name, experiment, objective_group, objective_tag, objective_direction, created, definition FROM studies ORDER BY name");
@@ -148,7 +158,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<int> CreateTrialAsync(string study, CancellationToken cancellationToken = default) => Guard(() => CreateTrialAsyncCore(study, cancellationToken));
+
+    private async ValueTask<int> CreateTrialAsyncCore(string study, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         using SqliteWriteGate.Entered gate = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -159,7 +171,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default)
+    public ValueTask<int?> CreateTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits = null, CancellationToken cancellationToken = default) => Guard(() => CreateTrialAsyncCore(study, hparams, limits, cancellationToken));
+
+    private async ValueTask<int?> CreateTrialAsyncCore(string study, IReadOnlyDictionary<string, object> hparams, TrialLimits? limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
@@ -179,7 +193,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public ValueTask<bool> SetTrialHParamsAsync(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Guard(() => SetTrialHParamsAsyncCore(study, number, hparams, cancellationToken));
+
+    private async ValueTask<bool> SetTrialHParamsAsyncCore(string study, int number, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -211,7 +227,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default)
+    public ValueTask ReportAsync(string study, int number, TrialReport report, CancellationToken cancellationToken = default) => Guard(() => ReportAsyncCore(study, number, report, cancellationToken));
+
+    private async ValueTask ReportAsyncCore(string study, int number, TrialReport report, CancellationToken cancellationToken)
     {
         TrialReportRules.Check(study, number, report);
         if (report.IsEmpty)
@@ -270,7 +288,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default)
+    public ValueTask HeartbeatAsync(string study, int number, CancellationToken cancellationToken = default) => Guard(() => HeartbeatAsyncCore(study, number, cancellationToken));
+
+    private async ValueTask HeartbeatAsyncCore(string study, int number, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
@@ -280,7 +300,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    public ValueTask<bool> FinishTrialAsync(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken = default) => Guard(() => FinishTrialAsyncCore(study, number, outcome, cancellationToken));
+
+    private async ValueTask<bool> FinishTrialAsyncCore(string study, int number, TrialOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
 
@@ -316,7 +338,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsync(string study, TimeSpan grace, CancellationToken cancellationToken = default) => Guard(() => FailStaleTrialsAsyncCore(study, grace, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<FrozenTrial>> FailStaleTrialsAsyncCore(string study, TimeSpan grace, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -359,7 +383,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsync(string study, CancellationToken cancellationToken = default) => Guard(() => GetTrialsAsyncCore(study, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<FrozenTrial>> GetTrialsAsyncCore(string study, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true); // a consistent snapshot; readers never block the writer under WAL
@@ -368,7 +394,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default)
+    public ValueTask<TrialChanges> GetTrialChangesAsync(string study, long since, CancellationToken cancellationToken = default) => Guard(() => GetTrialChangesAsyncCore(study, since, cancellationToken));
+
+    private async ValueTask<TrialChanges> GetTrialChangesAsyncCore(string study, long since, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
@@ -386,7 +414,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default)
+    public ValueTask SetStudyAttributeAsync(string study, string key, string value, CancellationToken cancellationToken = default) => Guard(() => SetStudyAttributeAsyncCore(study, key, value, cancellationToken));
+
+    private async ValueTask SetStudyAttributeAsyncCore(string study, string key, string value, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -398,7 +428,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default) => Guard(() => GetStudyAttributesAsyncCore(study, cancellationToken));
+
+    private async ValueTask<IReadOnlyDictionary<string, string>> GetStudyAttributesAsyncCore(string study, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
@@ -414,7 +446,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default)
+    public ValueTask<bool> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken = default) => Guard(() => EnqueueTrialAsyncCore(study, hparams, cancellationToken));
+
+    private async ValueTask<bool> EnqueueTrialAsyncCore(string study, IReadOnlyDictionary<string, object> hparams, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hparams);
         string json = HParamsJson.Write(_loaded.Get(study).NormalizeHParams(hparams));
@@ -440,7 +474,9 @@ public sealed class SqliteStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc/>
-    public async ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default)
+    public ValueTask<FrozenTrial?> CreateTrialFromQueueAsync(string study, TrialLimits? limits = null, CancellationToken cancellationToken = default) => Guard(() => CreateTrialFromQueueAsyncCore(study, limits, cancellationToken));
+
+    private async ValueTask<FrozenTrial?> CreateTrialFromQueueAsyncCore(string study, TrialLimits? limits, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long id = await StudyIdAsync(connection, null, study, cancellationToken).ConfigureAwait(false);
@@ -501,7 +537,43 @@ public sealed class SqliteStudyStorage : IStudyStorage
         return ValueTask.CompletedTask;
     }
 
-    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) => ConnectAsync(_connectionString, cancellationToken);
+    // Every failure of the file leaves as the storage's own exception, naming the file (SqliteFailures).
+    private async ValueTask<T> Guard<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (SqliteFailures.Translate(e, Path) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private async ValueTask Guard(Func<ValueTask> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (SqliteFailures.Translate(e, Path) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    // Each operation first checks that the path still names the file this storage opened.
+    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_identity is { } opened && FileIdentity.Of(Path) is var now && now != opened)
+        {
+            throw new StudyStorageReplacedException(now is null
+                ? $"SQLite study storage '{Path}' was removed while the study used it: the trials written since are in the removed file only. Stop the workers; restore the file from a copy, or start the study again in a new file and a new log directory. Nothing more is written."
+                : $"SQLite study storage '{Path}' was replaced by another file while the study used it: the trials written before are not in the file there now. Stop the workers and put the study's file back; nothing more is written.");
+        }
+
+        return ConnectAsync(_connectionString, cancellationToken);
+    }
 
     private static async Task<SqliteConnection> ConnectAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ namespace HParamsNet.Storage;
 internal sealed partial class SqliteWriteGate : IDisposable
 {
     private const int LockExclusive = 2;
+    private const int LockNonBlocking = 4;
     private const int Unlock = 8;
 
     private const int ReadOnly = 0;
@@ -23,6 +24,7 @@ internal sealed partial class SqliteWriteGate : IDisposable
     private readonly SemaphoreSlim _local = new(1, 1);
     private readonly string _path;
     private readonly int _descriptor = -1;
+    private int _lastError;
 
     public SqliteWriteGate(string databasePath)
     {
@@ -53,29 +55,70 @@ internal sealed partial class SqliteWriteGate : IDisposable
         }
     }
 
-    /// <summary>Waits for the gate; disposing the answer opens it again.</summary>
+    /// <summary>
+    /// Waits for the gate; disposing the answer opens it again. Cancellable: a waiter that gives up
+    /// leaves at once, and the lock its wait still takes is let go as soon as it is taken.
+    /// </summary>
     public async ValueTask<Entered> EnterAsync(CancellationToken cancellationToken)
     {
         await _local.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_descriptor < 0 || TryLock(LockExclusive | LockNonBlocking))
+        {
+            return new Entered(this);
+        }
+
+        // Held by another process: the kernel queues blocking waiters and wakes the next one the
+        // moment the lock is free (much sooner than polling), so the wait blocks, on a pool thread.
+        Task<bool> waiting = Task.Run(() => TryLock(LockExclusive), CancellationToken.None);
         try
         {
-            while (_descriptor >= 0 && Flock(_descriptor, LockExclusive) != 0)
-            {
-                int error = Marshal.GetLastPInvokeError();
-                if (error != Interrupted)
+            return await waiting.WaitAsync(cancellationToken).ConfigureAwait(false) ? new Entered(this) : throw Failed();
+        }
+        catch (OperationCanceledException)
+        {
+            // This process's next writer may not pass before the lock the wait takes is let go.
+            _ = waiting.ContinueWith(
+                wait =>
                 {
-                    throw new IOException($"Cannot lock '{_path}' (errno {error}).");
-                }
-            }
+                    if (wait.IsCompletedSuccessfully && wait.Result)
+                    {
+                        _ = Flock(_descriptor, Unlock);
+                    }
+
+                    _local.Release();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            throw;
         }
         catch
         {
             _local.Release();
             throw;
         }
-
-        return new Entered(this);
     }
+
+    // flock, retried when a signal interrupts it; false when it would block (LOCK_NB) or fails.
+    private bool TryLock(int operation)
+    {
+        while (true)
+        {
+            if (Flock(_descriptor, operation) == 0)
+            {
+                return true;
+            }
+
+            int error = Marshal.GetLastPInvokeError();
+            if (error != Interrupted)
+            {
+                _lastError = error;
+                return false;
+            }
+        }
+    }
+
+    private IOException Failed() => new($"Cannot lock '{_path}' (errno {_lastError}).");
 
     public void Dispose()
     {

@@ -72,6 +72,11 @@ public sealed class StudyStorageUrl
                     : throw new ArgumentException($"PostgreSQL storage URL parameter '{parts[0]}' is not known; the one parameter is ?schema=name.", nameof(url));
             }
 
+            if (!System.Text.RegularExpressions.Regex.IsMatch(schema, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            {
+                throw new ArgumentException($"PostgreSQL storage URL: schema '{schema}' must be letters, digits and underscores, starting with a letter or underscore (?schema=studies).", nameof(url));
+            }
+
             string user = parsed.UserInfo.Split(':', 2)[0];
             string shown = $"{parsed.Scheme}://{(user.Length > 0 ? user + "@" : string.Empty)}{parsed.Host}:{(parsed.IsDefaultPort || parsed.Port <= 0 ? 5432 : parsed.Port)}{parsed.AbsolutePath}{(schema == "public" ? string.Empty : "?schema=" + schema)}";
             string withoutQuery = parsed.GetLeftPart(UriPartial.Path);
@@ -83,7 +88,7 @@ public sealed class StudyStorageUrl
 
     /// <summary>Opens the storage (creating the SQLite file or the PostgreSQL tables when missing).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="IOException">The database cannot be reached or opened; the message names it.</exception>
+    /// <exception cref="StudyStorageException">The database cannot be reached, opened or used (its type says why); the message names it.</exception>
     public async Task<IStudyStorage> OpenAsync(CancellationToken cancellationToken = default) => Kind switch
     {
         StudyStorageKind.Sqlite => await SqliteStudyStorage.OpenAsync(Path!, cancellationToken: cancellationToken).ConfigureAwait(false),
@@ -92,8 +97,7 @@ public sealed class StudyStorageUrl
 
     /// <summary>Opens a storage that exists, creating nothing: what a reader (the <c>hparams</c> tool) wants.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="IOException">There is no such file, or the database cannot be reached; the message names it.</exception>
-    /// <exception cref="InvalidOperationException">The place holds no study storage, or one of a newer library.</exception>
+    /// <exception cref="StudyStorageException">There is no such file or storage, or the database cannot be reached (its type says why); the message names it.</exception>
     public async Task<IStudyStorage> OpenExistingAsync(CancellationToken cancellationToken = default) => Kind switch
     {
         StudyStorageKind.Sqlite => await SqliteStudyStorage.OpenExistingAsync(Path!, cancellationToken).ConfigureAwait(false),

@@ -288,6 +288,9 @@ public class CliTests
             var (exit, output, error) = Run(args);
             Assert.That(output + error, Does.Not.Contain("   at "), $"{args[0]}: no stack trace");
             Assert.That(exit, args[0] == "validate" ? Is.EqualTo(1) : Is.Zero, args[0]);
+
+            // Regression: ls and export said nothing of the damage compare warned about.
+            Assert.That(args[0] == "validate" ? output : error, Does.Contain("not a valid HParamsPluginData"), $"{args[0]} says what it skipped");
         }
 
         Assert.That(Run("validate", dir).Output, Does.Contain("not a valid HParamsPluginData").And.Contain("@ "));

@@ -39,7 +39,9 @@ internal static class ExportCommand
                 return LogDirArguments.BadInput;
             }
 
-            ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(bySession), options: new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile }).Relabel(inputs.Label);
+            var warnings = new ReadWarnings();
+            ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(bySession), options: warnings.Options).Relabel(inputs.Label);
+            warnings.Write(context);
             var sheet = new Sheet(table, table.Rows, table.Metrics);
             if (path is null)
             {

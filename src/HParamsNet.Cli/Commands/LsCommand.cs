@@ -27,9 +27,10 @@ internal static class LsCommand
 
             IAnsiConsole console = Terminal.Over(context.Output);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("logdir", "runs", "experiment", "sessions", "groups", "statuses", "from", "to");
+            var warnings = new ReadWarnings();
             foreach (string dir in inputs.Dirs)
             {
-                var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile };
+                EventFileReaderOptions options = warnings.Options;
                 var experiment = HParamsLogReader.ReadExperiment(dir, options);
                 var sessions = HParamsLogReader.ReadSessions(dir, options);
                 string declared = experiment is null ? "(inferred)" : $"{experiment.HParams.Count} hparams, {experiment.Metrics.Count} metrics";
@@ -46,6 +47,7 @@ internal static class LsCommand
             }
 
             console.Write(table);
+            warnings.Write(context);
             return 0;
         });
         return command;

@@ -43,21 +43,36 @@ internal static class RebuildCommand
                     return LogDirArguments.BadInput;
                 }
 
+                // Every study is written, each in a directory of its own, whatever its name; one that
+                // fails is said and the others are still written.
+                var used = new HashSet<string>(StringComparer.Ordinal);
+                int failed = 0;
                 foreach (StudySummary summary in studies)
                 {
-                    string dir = study is null && studies.Count > 1 ? Path.Combine(target, SafeName(summary.Name)) : target;
+                    string dir = study is null && studies.Count > 1 ? Path.Combine(target, UniqueName(SafeName(summary.Name), used)) : target;
                     int trials;
                     try
                     {
                         trials = LogDirectoryRebuild.WriteAsync(opened, summary.Name, dir).GetAwaiter().GetResult();
                     }
-                    catch (IOException e)
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        context.Error.WriteLine($"hparams: {e.Message}");
-                        return LogDirArguments.BadInput;
+                        context.Error.WriteLine(studies.Count > 1 ? $"hparams: study '{summary.Name}': {e.Message}" : $"hparams: {e.Message}");
+                        failed++;
+                        continue;
                     }
 
                     context.Output.WriteLine($"Wrote study '{summary.Name}' ({trials} trials) to {dir}");
+                }
+
+                if (failed > 0)
+                {
+                    if (studies.Count > 1)
+                    {
+                        context.Error.WriteLine($"hparams: {failed} of {studies.Count} studies were not written (above); the others were.");
+                    }
+
+                    return LogDirArguments.BadInput;
                 }
 
                 return 0;
@@ -70,7 +85,24 @@ internal static class RebuildCommand
         return command;
     }
 
-    // A study name as a directory name: what a file system refuses becomes '_'.
-    private static string SafeName(string name) =>
-        string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == '\\' ? '_' : c)) is { Length: > 0 } safe && safe != "." && safe != ".." ? safe : "_";
+    // A study name as a directory name: what a file system refuses becomes '_', and a name no
+    // file system takes (too long) is cut, so that every study can be written.
+    private static string SafeName(string name)
+    {
+        string safe = string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == '\\' || char.IsControl(c) ? '_' : c));
+        safe = safe.Length > 100 ? safe[..100] : safe;
+        return safe.Length > 0 && safe != "." && safe != ".." ? safe : "_";
+    }
+
+    // Two names that become the same directory name get -2, -3, ...
+    private static string UniqueName(string name, HashSet<string> used)
+    {
+        string unique = name;
+        for (int n = 2; !used.Add(unique); n++)
+        {
+            unique = $"{name}-{n}";
+        }
+
+        return unique;
+    }
 }

@@ -53,13 +53,9 @@ internal sealed class RowSelection
             metricName is not null && minimize is bool forced && MatchesTag(metricName, tag) ? forced
             : recorded.FirstOrDefault(o => o.Metric.Tag == tag) is { } objective ? objective.Direction == StudyDirection.Minimize
             : ComparisonTable.LowerIsBetter(tag);
-        var problems = new List<EventFileProblem>();
-        var options = new EventFileReaderOptions { OnCorruptRecord = CorruptRecordHandling.SkipRestOfFile, ProblemReported = problems.Add };
-        ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(BySession), direction, options).Relabel(inputs.Label);
-        foreach (EventFileProblem problem in problems.Where(p => p.IsCorruption))
-        {
-            context.Error.WriteLine($"hparams: warning: {problem.Message}");
-        }
+        var warnings = new ReadWarnings();
+        ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(BySession), direction, warnings.Options).Relabel(inputs.Label);
+        warnings.Write(context);
 
         var metrics = table.Metrics.ToList();
         (string Group, string Tag)? chosen = null;

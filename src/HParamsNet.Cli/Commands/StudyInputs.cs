@@ -62,11 +62,15 @@ internal sealed class StudyInputs : IDisposable
         }
     }
 
-    /// <summary>Splits <c>URL#study</c>; the study is null without a fragment.</summary>
+    /// <summary>
+    /// Splits <c>URL#study</c> at the first '#' (a URL has none of its own: a password's is written
+    /// %23), the study percent-decoded, so that any name can be given (<c>#a%23b</c> or <c>#a#b</c>
+    /// for <c>a#b</c>); the study is null without a fragment.
+    /// </summary>
     public static (string Url, string? Study) Split(string arg)
     {
-        int hash = arg.LastIndexOf('#');
-        return hash < 0 ? (arg, null) : (arg[..hash], arg[(hash + 1)..]);
+        int hash = arg.IndexOf('#', StringComparison.Ordinal);
+        return hash < 0 ? (arg, null) : (arg[..hash], Uri.UnescapeDataString(arg[(hash + 1)..]));
     }
 
     /// <summary>The studies a storage argument names (all of them without <c>#study</c>); null with a message when wrong.</summary>
@@ -101,9 +105,9 @@ internal sealed class StudyInputs : IDisposable
         {
             return url.OpenExistingAsync().GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
         {
-            // No such file, no server, no tables, a newer schema: the message says which.
+            // No such file, no server, no tables, a newer schema, a bad schema name: the message says which.
             context.Error.WriteLine($"hparams: {e.Message}");
             return null;
         }

@@ -9,21 +9,23 @@ internal static class ValidateCommand
     public static Command Create(CliContext context)
     {
         Argument<string> logDir = LogDirArguments.One();
-        var command = new Command("validate", "Check a log directory as TensorBoard would read it: corrupt or truncated records (file, offset), hparams missing from the experiment, values outside their domain, mixed types, metrics no session reports, several experiments. Exits 1 when a problem would hide data in TensorBoard.\n\nExample:\n  hparams validate logs/hparam_tuning")
+        var command = new Command("validate", "Check a log directory as TensorBoard would read it: corrupt or truncated records (file, offset), hparams missing from the experiment, values outside their domain, mixed types, metrics no session reports, several experiments. Exits 1 when a problem would hide data in TensorBoard.\n\nExamples:\n  hparams validate logs/hparam_tuning\n  hparams validate sqlite:///home/me/studies.db#digits")
         {
             logDir,
         };
         command.SetAction(parse =>
         {
-            string dir = parse.GetValue(logDir)!;
-            if (!LogDirArguments.Check([dir], context.Error))
+            // A storage URL is validated as the log directory it writes (what `hparams rebuild` writes).
+            using StudyInputs? inputs = StudyInputs.Open([parse.GetValue(logDir)!], context, oneStudy: true);
+            if (inputs is null)
             {
                 return LogDirArguments.BadInput;
             }
 
+            string dir = inputs.Dirs[0];
             ValidationReport report = LogDirectoryValidator.Validate(dir);
             TextWriter output = context.Output;
-            output.WriteLine($"{dir}: {report.Runs} runs, {report.Sessions} sessions in {report.Groups} groups");
+            output.WriteLine($"{inputs.Label(dir)}: {report.Runs} runs, {report.Sessions} sessions in {report.Groups} groups");
             output.WriteLine($"  hparams: {string.Join(", ", report.HParams)}");
             output.WriteLine($"  metrics: {string.Join(", ", report.Metrics)}");
             foreach (ValidationProblem problem in report.Problems)

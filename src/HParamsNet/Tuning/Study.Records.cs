@@ -161,4 +161,27 @@ public sealed partial class Study
 
         await _options.Storage.SetStudyAttributeAsync(Name, done, version.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
     }
+
+    // A log directory whose trials go beyond the storage's belongs to a study the storage lost (its
+    // database removed or replaced, a new one started empty) or to another storage: workers
+    // would write trial-0001 again beside the old one. The directory is listed before the storage
+    // is read: a session is written after its trial is stored, so every run seen is in the read.
+    private async Task CheckLogDirectoryAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Storage is LogDirectoryStudyStorage || !Directory.Exists(LogDir))
+        {
+            return;
+        }
+
+        int inDirectory = Directory.EnumerateDirectories(LogDir, "trial-*")
+            .Select(dir => TrialNames.TryParse(Path.GetFileName(dir), out int number, out _, out _) ? number : 0)
+            .DefaultIfEmpty(0)
+            .Max();
+        await _trials.RefreshAsync(_options.Storage, Name, cancellationToken).ConfigureAwait(false);
+        int inStorage = _trials.NextNumber - 1;
+        if (inDirectory > inStorage)
+        {
+            throw new InvalidOperationException($"Log directory '{LogDir}' holds {TrialNames.Trial(inDirectory)} of study '{Name}', but the storage has {inStorage} trial(s) of it: the storage lost the study (its database removed or replaced), or the directory holds another storage's study. Restore the storage, or give the study a new log directory; nothing was written.");
+        }
+    }
 }

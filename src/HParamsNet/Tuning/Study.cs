@@ -91,7 +91,18 @@ public sealed partial class Study : IAsyncDisposable
         IReadOnlyList<FrozenTrial> prior = WarmStartTrials.Read(options.WarmStartLogDirs, options.Space, options.Objective, logger);
         await options.Storage.CreateOrLoadStudyAsync(definition, cancellationToken).ConfigureAwait(false);
         StudyTensorBoard tensorBoard = await StudyTensorBoard.OpenAsync(logDir, definition, files, options.WriterOptions, time, cancellationToken).ConfigureAwait(false);
-        return new Study(options, definition, tensorBoard, prior, logger, time);
+        var study = new Study(options, definition, tensorBoard, prior, logger, time);
+        try
+        {
+            await study.CheckLogDirectoryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await study.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return study;
     }
 
     /// <summary>
@@ -287,7 +298,7 @@ public sealed partial class Study : IAsyncDisposable
             }
             catch (Exception e)
             {
-                StudyLog.InterruptFailed(_logger, live.Number, Name, e);
+                StudyLog.InterruptFailed(_logger, live.Number, Name, $"{e.GetType().Name}: {e.Message}");
                 live.Current?.Session.Abandon();
             }
         }

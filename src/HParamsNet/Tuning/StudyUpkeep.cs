@@ -104,7 +104,7 @@ internal sealed class StudyUpkeep : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
         {
             // The storage is unreachable, or the trial was failed as lost meanwhile: its tell says so.
-            StudyLog.UpkeepFailed(_logger, _study, what(), e);
+            StudyLog.UpkeepFailed(_logger, _study, what(), $"{e.GetType().Name}: {e.Message}");
         }
     }
 }

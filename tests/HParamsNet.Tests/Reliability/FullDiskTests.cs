@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HParamsNet.Sessions;
+using HParamsNet.Storage;
 using HParamsNet.Tests.Common;
 using HParamsNet.Trials;
 using HParamsNet.Tuning;
@@ -73,6 +74,62 @@ public class FullDiskTests
             {
                 Assert.That(File.ReadAllBytes(file), Is.EqualTo(bytes), $"{file} was written before the disk filled and is untouched");
             }
+        }
+        finally
+        {
+            Run("umount", "-l", mount);
+        }
+    }
+
+    [Test]
+    public async Task A_sqlite_storage_on_a_read_only_or_full_disk_is_said_naming_the_file_and_keeps_what_it_holds()
+    {
+        // Regression: a storage the user cannot write (SQLite error 8) was a stack trace, exit 134.
+        // As root no permission stops a write, so the disk itself is made read-only.
+        Assume.That(Environment.UserName == "root" && OperatingSystem.IsLinux(), "mounting a small tmpfs needs root on Linux"); // an assumption about the machine
+        using var dir = new TempDirectory();
+        string mount = dir.Combine("disk");
+        Directory.CreateDirectory(mount);
+        Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount);
+        try
+        {
+            string db = Path.Combine(mount, "study.db");
+            var definition = new StudyDefinition("s", new HParamsExperiment([Units], [new Metric("loss")]), new Objective(new Metric("loss"), StudyDirection.Minimize));
+            await using (SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(db))
+            {
+                await storage.CreateOrLoadStudyAsync(definition);
+                int first = await storage.CreateTrialAsync("s");
+                await storage.FinishTrialAsync("s", first, TrialOutcome.Complete(1));
+            }
+
+            Run("mount", "-o", "remount,ro", mount);
+            var readOnly = Assert.CatchAsync<StudyStorageException>(async () =>
+            {
+                await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(db);
+                await storage.CreateTrialAsync("s");
+            })!;
+
+            Run("mount", "-o", "remount,rw", mount);
+            await File.WriteAllBytesAsync(Path.Combine(mount, "filler"), new byte[900 * 1024]);
+            var full = Assert.CatchAsync<StudyStorageException>(async () =>
+            {
+                await using SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(db);
+                for (int i = 0; i < 2000; i++)
+                {
+                    int number = await storage.CreateTrialAsync("s");
+                    await storage.FinishTrialAsync("s", number, TrialOutcome.Failed(new string('x', 2000)));
+                }
+            })!;
+
+            File.Delete(Path.Combine(mount, "filler"));
+            await using SqliteStudyStorage again = await SqliteStudyStorage.OpenExistingAsync(db);
+            FrozenTrial kept = (await again.GetTrialsAsync("s"))[0];
+
+            Assert.That(readOnly, Is.InstanceOf<StudyStorageAccessException>(), readOnly.ToString());
+            Assert.That(readOnly.Message, Does.Contain($"'{db}'").And.Contain("Make the file and its directory writable"));
+            Assert.That(full, Is.InstanceOf<StudyStorageUnavailableException>(), full.ToString());
+            Assert.That(full.Message, Does.Contain($"'{db}'").And.Contain("the disk holding it is full"));
+            Assert.That((kept.State, kept.Value), Is.EqualTo((TrialState.Complete, 1.0)), "what was written before is there");
         }
         finally
         {

@@ -40,7 +40,7 @@ public class PostgresStudyStorageTests : StudyStorageContract
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        var error = Assert.ThrowsAsync<IOException>(async () => await PostgresStudyStorage.OpenAsync("postgresql://someone:s3cret-pw@127.0.0.1:1/studies"))!;
+        var error = Assert.ThrowsAsync<StudyStorageUnavailableException>(async () => await PostgresStudyStorage.OpenAsync("postgresql://someone:s3cret-pw@127.0.0.1:1/studies"))!;
 
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
         Assert.That(error.Message, Does.Contain("PostgreSQL database 'studies' on 127.0.0.1:1").And.Not.Contain("s3cret-pw"));
@@ -76,7 +76,7 @@ public class PostgresStudyStorageTests : StudyStorageContract
         }
 
         await ExecuteAsync(schema, "INSERT INTO schema_version (version) VALUES (99)");
-        var tooNew = Assert.ThrowsAsync<InvalidOperationException>(async () => await PostgresStudyStorage.OpenAsync(Url, schema))!;
+        var tooNew = Assert.ThrowsAsync<StudyStorageSchemaException>(async () => await PostgresStudyStorage.OpenAsync(Url, schema))!;
         Assert.That(tooNew.Message, Does.Contain($"schema '{schema}'").And.Contain("schema version 99, newer than this library's (3)").And.Not.Contain("password="));
     }
 

@@ -66,14 +66,14 @@ public class SqliteStudyStorageTests : StudyStorageContract
         string foreign = _dir.Combine("foreign.db");
         Execute(foreign, "CREATE TABLE notes (text TEXT)");
 
-        var tooNew = Assert.ThrowsAsync<InvalidOperationException>(async () => await SqliteStudyStorage.OpenAsync(newer))!;
-        var notOurs = Assert.ThrowsAsync<InvalidOperationException>(async () => await SqliteStudyStorage.OpenAsync(foreign))!;
+        var tooNew = Assert.ThrowsAsync<StudyStorageSchemaException>(async () => await SqliteStudyStorage.OpenAsync(newer))!;
+        var notOurs = Assert.ThrowsAsync<StudyStorageSchemaException>(async () => await SqliteStudyStorage.OpenAsync(foreign))!;
         File.WriteAllText(_dir.Combine("text.db"), "not a database at all, just text that is long enough to be a header");
-        var notSqlite = Assert.ThrowsAsync<IOException>(async () => await SqliteStudyStorage.OpenAsync(_dir.Combine("text.db")))!;
+        var notSqlite = Assert.ThrowsAsync<StudyStorageCorruptException>(async () => await SqliteStudyStorage.OpenAsync(_dir.Combine("text.db")))!;
 
         Assert.That(tooNew.Message, Does.Contain("schema version 99, newer than this library's (3)").And.Contain(newer));
         Assert.That(notOurs.Message, Does.Contain("not a study storage").And.Contain("notes"));
-        Assert.That(notSqlite.Message, Does.Contain("text.db").And.Contain("cannot be opened"));
+        Assert.That(notSqlite.Message, Does.Contain("text.db").And.Contain("is damaged or not a database"));
     }
 
     [Test]
@@ -236,6 +236,29 @@ public class SqliteStudyStorageTests : StudyStorageContract
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar()?.ToString();
+    }
+
+    [Test]
+    public async Task A_writer_waiting_for_another_process_gives_up_when_cancelled_and_the_gate_stays_sound()
+    {
+        // Regression: the gate waited in a blocking flock on the caller's thread, uncancellable.
+        string db = _dir!.Combine("gate.db");
+        using var holder = new SqliteWriteGate(db);
+        using var waiter = new SqliteWriteGate(db); // its own open file: as another process's
+        SqliteWriteGate.Entered held = await holder.EnterAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.CatchAsync<OperationCanceledException>(async () => await waiter.EnterAsync(cancel.Token));
+        TimeSpan gaveUp = watch.Elapsed;
+        held.Dispose();
+        using var next = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        SqliteWriteGate.Entered entered = await waiter.EnterAsync(next.Token); // the abandoned wait let its lock go
+        entered.Dispose();
+        SqliteWriteGate.Entered again = await holder.EnterAsync(next.Token);
+        again.Dispose();
+
+        Assert.That(gaveUp, Is.LessThan(TimeSpan.FromSeconds(2)));
     }
 
     private static void Execute(string path, string sql)

@@ -251,6 +251,46 @@ public class StudyEngineTests
         Assert.That(StudyRecord.FromJson(record.ToJson()), Is.EqualTo(record).Using<StudyRecord>((a, b) => a.ToJson() == b.ToJson()));
     }
 
+    [Test]
+    public async Task Failing_heartbeats_are_logged_with_their_error_and_none_is_left_unobserved()
+    {
+        // Regression: the heartbeat timer fired HeartbeatAsync without awaiting it and caught two
+        // exception types: 15 failing heartbeats gave no log line and 15 unobserved exceptions.
+        using var dir = new TempDirectory();
+        await using var storage = new InMemoryStudyStorage();
+        var flaky = new SeveredStorage(storage);
+        var logger = new RecordingLogger();
+        int unobserved = 0;
+        EventHandler<UnobservedTaskExceptionEventArgs> count = (_, _) => Interlocked.Increment(ref unobserved);
+        TaskScheduler.UnobservedTaskException += count;
+        try
+        {
+            await using (Study study = await Study.CreateOrLoadAsync(Options(flaky, dir.Path) with { HeartbeatInterval = TimeSpan.FromMilliseconds(60), Logger = logger }))
+            {
+                Trial trial = (await study.AskAsync())!;
+                flaky.Sever();
+                await Task.Delay(400);
+                flaky.Heal();
+                await study.TellAsync(trial, 0.5);
+            }
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= count;
+        }
+
+        var failed = logger.Entries.Where(e => e.Message.Contains("the heartbeat of trial 1 failed", StringComparison.Ordinal)).ToList();
+        Assert.That(failed, Has.Count.GreaterThanOrEqualTo(2), "every failing heartbeat is said");
+        Assert.That(failed.Select(e => e.Level), Has.All.EqualTo(Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.That(failed.Select(e => e.Message), Has.All.Contain("IOException: The worker is gone (severed by the test)."), "with the storage's error");
+        Assert.That(unobserved, Is.Zero);
+        Assert.That((await storage.GetTrialsAsync("engine")).Single().State, Is.EqualTo(TrialState.Complete), "the trial lived through the failures");
+    }
+
     [TestCase("sqlite")]
     [TestCase("postgresql")]
     [Category(TestCategories.Integration)]

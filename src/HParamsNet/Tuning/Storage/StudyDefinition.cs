@@ -33,7 +33,11 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
     /// <exception cref="ArgumentException">An empty name, or an objective whose metric is not one of the experiment's.</exception>
     public void Validate()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(Name);
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new ArgumentException("A study needs a name (the one every worker joins, and that the storage keeps it under); the one given is empty.", nameof(Name));
+        }
+
         ArgumentNullException.ThrowIfNull(Experiment);
         ArgumentNullException.ThrowIfNull(Objective);
         Utf16.ThrowIfInvalid(Name, $"Study name '{Name}'", nameof(Name));
