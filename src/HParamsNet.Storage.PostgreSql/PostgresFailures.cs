@@ -14,7 +14,11 @@ internal static class PostgresFailures
         PostgresException e => Translate(e, where),
         NpgsqlException e when e.InnerException is SocketException or TimeoutException or IOException or EndOfStreamException
             => new StudyStorageUnavailableException($"The {where} cannot be reached: {e.InnerException!.Message} Check that the server runs and accepts connections at that host and port; the workers can start again once it does.", e),
+        // Npgsql has no type or code for this one, only its words.
+        NpgsqlException e when e.Message.StartsWith("No password has been provided", StringComparison.Ordinal)
+            => new StudyStorageAccessException($"The {where} asks for a password and none was given. Set PGPASSWORD, or put it in a passfile (~/.pgpass, or the file PGPASSFILE names), or in the URL (which then shows in `ps`).", e),
         NpgsqlException e => new StudyStorageUnavailableException($"The {where} failed: {e.Message} Check that the server runs; the workers can start again once it does.", e),
+        FileNotFoundException e => new StudyStorageAccessException($"The {where} cannot be logged into: {e.Message} Check the file the connection names (PGPASSFILE or Passfile for the password, or an SSL certificate).", e),
         TimeoutException e => new StudyStorageUnavailableException($"The {where} did not answer in time: {e.Message}", e),
         InvalidDataException e => new StudyStorageCorruptException($"The {where}: {e.Message}", e),
         _ => null,

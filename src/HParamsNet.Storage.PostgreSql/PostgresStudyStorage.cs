@@ -592,17 +592,11 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
         }
     }
 
-    private async ValueTask Guard(Func<ValueTask> call)
+    private async ValueTask Guard(Func<ValueTask> call) => await Guard(async () =>
     {
-        try
-        {
-            await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (PostgresFailures.Translate(e, _where) is { } failure)
-        {
-            throw failure;
-        }
-    }
+        await call().ConfigureAwait(false);
+        return true;
+    }).ConfigureAwait(false);
 
     private async Task<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
     {

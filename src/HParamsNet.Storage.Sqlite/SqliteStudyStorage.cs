@@ -550,17 +550,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
         }
     }
 
-    private async ValueTask Guard(Func<ValueTask> call)
+    private async ValueTask Guard(Func<ValueTask> call) => await Guard(async () =>
     {
-        try
-        {
-            await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (SqliteFailures.Translate(e, Path) is { } failure)
-        {
-            throw failure;
-        }
-    }
+        await call().ConfigureAwait(false);
+        return true;
+    }).ConfigureAwait(false);
 
     // Each operation first checks that the path still names the file this storage opened.
     private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)

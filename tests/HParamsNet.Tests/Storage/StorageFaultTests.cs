@@ -160,6 +160,44 @@ public class StorageFaultTests
     }
 
     [Test]
+    public async Task A_postgresql_password_comes_from_pgpassword_or_a_passfile_and_none_at_all_says_where_to_give_it()
+    {
+        // Regression: a URL without a password was "failed: No password has been provided ...
+        // Check that the server runs" (the server was running).
+        Assert.That(Environment.GetEnvironmentVariable("PGPASSWORD"), Is.Null, "the test runs without PGPASSWORD (which Npgsql would use first)");
+        NpgsqlConnectionStringBuilder given = PostgresUrl.Parse(TestPostgres.Url);
+        using var dir = new TempDirectory();
+        string passfile = dir.Combine("pgpass");
+        await File.WriteAllTextAsync(passfile, $"{given.Host}:{given.Port}:{given.Database}:{given.Username}:{given.Password}\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(passfile, UnixFileMode.UserRead | UnixFileMode.UserWrite); // as libpq wants it
+        }
+
+        string empty = dir.Combine("empty");
+        await File.WriteAllTextAsync(empty, string.Empty);
+        string Without(string passfile) =>
+            new NpgsqlConnectionStringBuilder { Host = given.Host, Port = given.Port, Database = given.Database, Username = given.Username, Passfile = passfile }.ToString();
+        string schema = TestPostgres.NewSchema();
+        try
+        {
+            var none = Assert.ThrowsAsync<StudyStorageAccessException>(async () => await PostgresStudyStorage.OpenAsync(Without(empty), schema))!;
+            var missing = Assert.ThrowsAsync<StudyStorageAccessException>(async () => await PostgresStudyStorage.OpenAsync(Without(dir.Combine("missing")), schema))!;
+            await using (PostgresStudyStorage fromFile = await PostgresStudyStorage.OpenAsync(Without(passfile), schema))
+            {
+                await fromFile.CreateOrLoadStudyAsync(Definition());
+            }
+
+            Assert.That(none.Message, Does.Contain($"on {given.Host}:{given.Port} asks for a password and none was given").And.Contain("PGPASSWORD").And.Contain("~/.pgpass"));
+            Assert.That(missing.Message, Does.Contain(dir.Combine("missing")).And.Contain("PGPASSFILE"));
+        }
+        finally
+        {
+            await TestPostgres.DropAsync([schema]);
+        }
+    }
+
+    [Test]
     public async Task A_study_whose_storage_lost_it_is_refused_on_the_log_directory_that_holds_its_trials()
     {
         // Regression: after the database was removed, a restarted worker made a fresh study and
