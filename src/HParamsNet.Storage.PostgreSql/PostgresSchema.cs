@@ -46,6 +46,8 @@ internal static class PostgresSchema
             hparams text,
             value double precision,
             fold_values text,
+            objective_values text,
+            constraint_values text,
             error text,
             started timestamptz NOT NULL,
             ended timestamptz,
@@ -84,6 +86,12 @@ internal static class PostgresSchema
             ALTER TABLE intermediate_values DROP CONSTRAINT intermediate_values_pkey;
             ALTER TABLE intermediate_values ADD PRIMARY KEY (study_id, number, fold, step);
             """ + Version3Tables),
+
+        // 4: every objective's value of a study with several, and the constraints' values.
+        (4, """
+            ALTER TABLE trials ADD COLUMN objective_values text;
+            ALTER TABLE trials ADD COLUMN constraint_values text;
+            """),
     ];
 
     public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string where, bool create, CancellationToken cancellationToken)

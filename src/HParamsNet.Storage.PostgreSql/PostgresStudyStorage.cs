@@ -25,7 +25,7 @@ namespace HParamsNet.Storage;
 public sealed partial class PostgresStudyStorage : IStudyStorage
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _where;
@@ -375,9 +375,9 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             connection,
             (BumpVersion, [study]),
             ($"""
-              UPDATE trials SET state = $3, value = $4, fold_values = COALESCE($5, fold_values), error = $6, ended = clock_timestamp(), version = {CurrentVersion}
+              UPDATE trials SET state = $3, value = $4, fold_values = COALESCE($5, fold_values), error = $6, objective_values = $7, constraint_values = $8, ended = clock_timestamp(), version = {CurrentVersion}
               WHERE study_id = {StudyId} AND number = $2 AND state = 0
-              """, [study, number, (int)outcome.State, double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value, outcome.FoldValues.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(outcome.FoldValues), (object?)outcome.Error ?? DBNull.Value]));
+              """, [study, number, (int)outcome.State, double.IsNaN(outcome.Value) ? DBNull.Value : outcome.Value, outcome.FoldValues.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(outcome.FoldValues), (object?)outcome.Error ?? DBNull.Value, (object?)TrialRows.ValuesJson(outcome.Values) ?? DBNull.Value, (object?)TrialRows.ValuesJson(outcome.Constraints) ?? DBNull.Value]));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (batch.BatchCommands[1].RecordsAffected == 1)
         {
@@ -644,7 +644,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
             ("SELECT version, (SELECT count(*) FROM queued_trials q WHERE q.study_id = studies.id)::integer FROM studies WHERE name = $1", [study]),
             ($"SELECT v.number, v.fold, v.step, v.value FROM intermediate_values v JOIN trials t USING (study_id, number) WHERE v.study_id = {StudyId} AND t.version > $2 ORDER BY v.number, v.fold, v.step", [study, since]),
             ($"SELECT a.number, a.key, a.value FROM trial_attributes a JOIN trials t USING (study_id, number) WHERE a.study_id = {StudyId} AND t.version > $2", [study, since]),
-            ($"SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials WHERE study_id = {StudyId} AND version > $2 ORDER BY number", [study, since]));
+            ($"SELECT number, state, hparams, value, fold_values, error, started, ended, objective_values, constraint_values FROM trials WHERE study_id = {StudyId} AND version > $2 ORDER BY number", [study, since]));
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -46,6 +46,8 @@ internal static class SqliteSchema
             hparams TEXT,
             value REAL,
             fold_values TEXT,
+            objective_values TEXT,
+            constraint_values TEXT,
             error TEXT,
             started INTEGER NOT NULL,
             ended INTEGER,
@@ -90,6 +92,12 @@ internal static class SqliteSchema
             DROP TABLE intermediate_values;
             ALTER TABLE intermediate_values_3 RENAME TO intermediate_values;
             """ + Version3Tables),
+
+        // 4: every objective's value of a study with several, and the constraints' values.
+        (4, """
+            ALTER TABLE trials ADD COLUMN objective_values TEXT;
+            ALTER TABLE trials ADD COLUMN constraint_values TEXT;
+            """),
     ];
 
     public static async Task EnsureAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ namespace HParamsNet.Storage;
 public sealed class SqliteStudyStorage : IStudyStorage
 {
     /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -315,9 +315,11 @@ public sealed class SqliteStudyStorage : IStudyStorage
         await using (SqliteCommand update = Command(
             connection,
             transaction,
-            $"UPDATE trials SET state = $state, value = $value, fold_values = COALESCE($folds, fold_values), error = $error, ended = $now, version = {NextVersion} WHERE study_id = $id AND number = $number AND state = $running",
+            $"UPDATE trials SET state = $state, value = $value, objective_values = $values, constraint_values = $constraints, fold_values = COALESCE($folds, fold_values), error = $error, ended = $now, version = {NextVersion} WHERE study_id = $id AND number = $number AND state = $running",
             ("$state", (int)outcome.State),
             ("$value", double.IsNaN(outcome.Value) ? null : outcome.Value),
+            ("$values", TrialRows.ValuesJson(outcome.Values)),
+            ("$constraints", TrialRows.ValuesJson(outcome.Constraints)),
             ("$folds", outcome.FoldValues.Count == 0 ? null : JsonSerializer.Serialize(outcome.FoldValues)), // none given: those reported stay
             ("$error", outcome.Error),
             ("$now", Now()),
@@ -737,7 +739,7 @@ public sealed class SqliteStudyStorage : IStudyStorage
             attributes = await TrialRows.ReadAttributesAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var select = Command(connection, transaction, $"SELECT number, state, hparams, value, fold_values, error, started, ended FROM trials t WHERE study_id = $id AND {which} ORDER BY number", ("$id", id), ("$since", since), ("$only", only ?? 0)))
+        await using (var select = Command(connection, transaction, $"SELECT number, state, hparams, value, fold_values, error, started, ended, objective_values, constraint_values FROM trials t WHERE study_id = $id AND {which} ORDER BY number", ("$id", id), ("$since", since), ("$only", only ?? 0)))
         await using (SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             return await TrialRows.ReadTrialsAsync(reader, intermediate, attributes, (row, column) => new DateTimeOffset(row.GetInt64(column), TimeSpan.Zero), cancellationToken).ConfigureAwait(false);

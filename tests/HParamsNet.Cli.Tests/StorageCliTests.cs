@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HParamsNet.Cli;
 using HParamsNet.Storage;
+using HParamsNet.Trials;
 using HParamsNet.Tuning;
 using HParamsNet.Tuning.Strategies;
 
@@ -150,5 +151,64 @@ public class StorageCliTests
 
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(error, Does.Contain("PostgreSQL database 'studies' on 127.0.0.1:1").And.Not.Contain("s3cret"));
+    }
+}
+
+/// <summary><c>hparams best --pareto</c> on a study with two objectives and a constraint, by its storage URL and by its log directory.</summary>
+public class ParetoCliTests
+{
+    private static readonly HParam X = new("x", new Discrete(0.0, 0.25, 0.5, 0.75, 1.0));
+    private static readonly HParam Y = new("y", new Discrete(0.0, 0.5));
+    private static readonly Metric Error = new("error");
+    private static readonly Metric Size = new("size");
+    private static readonly Metric OverBudget = new("over_budget");
+
+    [Test]
+    public async Task Best_pareto_prints_the_same_front_from_the_storage_and_from_the_log_directory()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hparamsnet-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string database = Path.Combine(dir, "mo.db");
+            await using (SqliteStudyStorage storage = await SqliteStudyStorage.OpenAsync(database))
+            await using (Study study = await Study.CreateOrLoadAsync(new StudyOptions
+            {
+                Storage = storage,
+                Name = "tradeoff",
+                Space = [X, Y],
+                Objectives = [new Objective(Error, StudyDirection.Minimize), new Objective(Size, StudyDirection.Minimize)],
+                Constraints = [OverBudget],
+                LogDir = Path.Combine(dir, "logs"),
+                Strategy = new GridSearch(),
+            }))
+            {
+                // Front: x = 0, 0.25, 0.5, 0.75 with y = 0; x = 1 is over budget; y = 0.5 is dominated.
+                while (await study.AskAsync() is Trial trial)
+                {
+                    double x = trial.Get<double>(X);
+                    double y = trial.Get<double>(Y);
+                    await study.TellAsync(trial, new TrialValues([1 - x + y, x], new Dictionary<Metric, double> { [OverBudget] = x - 0.9 }));
+                }
+            }
+
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int exit = CliApp.Run(["best", $"sqlite://{database}#tradeoff", "--pareto", "--json"], output, error);
+            var fromLogDir = new StringWriter();
+            int exitLogDir = CliApp.Run(["best", Path.Combine(dir, "logs"), "--pareto", "--json"], fromLogDir, error);
+            var table = new StringWriter();
+            CliApp.Run(["best", Path.Combine(dir, "logs"), "--pareto"], table, error);
+
+            Assert.That((exit, exitLogDir, error.ToString()), Is.EqualTo((0, 0, string.Empty)));
+            static IEnumerable<string> Xs(string json) => JsonNode.Parse(json)!.AsArray().Select(r => r!["hparams"]!["x"]!.ToJsonString());
+            Assert.That(Xs(output.ToString()), Is.EqualTo(new[] { "0.75", "0.5", "0.25", "0" }));
+            Assert.That(Xs(fromLogDir.ToString()), Is.EqualTo(Xs(output.ToString())));
+            Assert.That(table.ToString(), Does.Contain("Pareto front of study 'tradeoff': 4 of 10 trials (minimize error, minimize size; feasible when over_budget <= 0)"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -13,10 +13,12 @@ internal static class BestCommand
         Argument<string> logDir = LogDirArguments.One();
         var selection = new RowSelection();
         var json = new Option<bool>("--json") { Description = "Print the best row as JSON (for scripts)." };
-        var command = new Command("best", "The best session group by a metric's last value (mean over the group's sessions), as a table or JSON.\n\nExamples:\n  hparams best logs/hparam_tuning --metric accuracy\n  hparams best logs/study --metric loss --minimize --json")
+        var pareto = new Option<bool>("--pareto") { Description = "The Pareto front of a study with several objectives (as it recorded them): the complete, feasible rows no other such row beats in every objective." };
+        var command = new Command("best", "The best session group by a metric's last value (mean over the group's sessions), as a table or JSON.\n\nExamples:\n  hparams best logs/hparam_tuning --metric accuracy\n  hparams best logs/study --metric loss --minimize --json\n  hparams best sqlite:///study.db#tradeoff --pareto")
         {
             logDir,
             json,
+            pareto,
         };
         selection.AddTo(command);
         command.SetAction(parse =>
@@ -25,6 +27,11 @@ internal static class BestCommand
             if (inputs is null)
             {
                 return LogDirArguments.BadInput;
+            }
+
+            if (parse.GetValue(pareto))
+            {
+                return ParetoFrontCommand.Write(inputs, parse.GetValue(json), context);
             }
 
             if (selection.Apply(parse, inputs, context, requireMetric: true) is not { } selected)

@@ -20,6 +20,18 @@ public sealed record StudyRecord(string Name, HParamsExperiment Experiment, Obje
 
     private const string Format = "hparamsnet.study/1";
 
+    private readonly IReadOnlyList<Objective>? _objectives;
+
+    /// <summary>Every objective, in the order trials give their values; the first is <see cref="Objective"/>.</summary>
+    public IReadOnlyList<Objective> Objectives
+    {
+        get => _objectives ?? [Objective];
+        init => _objectives = value;
+    }
+
+    /// <summary>Metrics whose final value must be at most 0 for a trial to be feasible; none by default.</summary>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
+
     /// <summary>The strategy's type name (e.g. <c>GpSearch</c>), when recorded.</summary>
     public string? Strategy { get; init; }
 
@@ -35,10 +47,31 @@ public sealed record StudyRecord(string Name, HParamsExperiment Experiment, Obje
             json.WriteStartObject();
             json.WriteString("format", Format);
             json.WriteString("name", Name);
-            json.WriteStartObject("objective");
-            WriteMetricId(json, Objective.Metric);
-            json.WriteString("direction", Objective.Direction == StudyDirection.Minimize ? "minimize" : "maximize");
-            json.WriteEndObject();
+            json.WritePropertyName("objective");
+            WriteObjective(json, Objective);
+            if (Objectives.Count > 1)
+            {
+                json.WriteStartArray("objectives");
+                foreach (Objective objective in Objectives)
+                {
+                    WriteObjective(json, objective);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (Constraints.Count > 0)
+            {
+                json.WriteStartArray("constraints");
+                foreach (Metric constraint in Constraints)
+                {
+                    json.WriteStartObject();
+                    WriteMetricId(json, constraint);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
             if (Strategy is not null)
             {
                 json.WriteString("strategy", Strategy);
@@ -96,18 +129,25 @@ public sealed record StudyRecord(string Name, HParamsExperiment Experiment, Obje
                 m.GetProperty("display_name").GetString()!,
                 m.GetProperty("description").GetString()!,
                 Enum.Parse<DatasetType>(m.GetProperty("dataset_type").GetString()!, ignoreCase: true))).ToList();
-            JsonElement objective = root.GetProperty("objective");
-            (string tag, string group) = (objective.GetProperty("tag").GetString()!, objective.GetProperty("group").GetString()!);
-            Metric metric = metrics.FirstOrDefault(m => m.Tag == tag && m.Group == group) ?? new Metric(tag, group);
-            StudyDirection direction = objective.GetProperty("direction").GetString() switch
+            Metric MetricOf(JsonElement id)
+            {
+                (string tag, string group) = (id.GetProperty("tag").GetString()!, id.GetProperty("group").GetString()!);
+                return metrics.FirstOrDefault(m => m.Tag == tag && m.Group == group) ?? new Metric(tag, group);
+            }
+
+            Objective ObjectiveOf(JsonElement objective) => new(MetricOf(objective), objective.GetProperty("direction").GetString() switch
             {
                 "minimize" => StudyDirection.Minimize,
                 "maximize" => StudyDirection.Maximize,
                 string other => throw new FormatException($"The study record's direction is '{other}', not minimize or maximize."),
                 null => throw new FormatException("The study record has no direction."),
-            };
-            return new StudyRecord(root.GetProperty("name").GetString()!, new HParamsExperiment(hparams, metrics), new Objective(metric, direction))
+            });
+
+            Objective first = ObjectiveOf(root.GetProperty("objective"));
+            return new StudyRecord(root.GetProperty("name").GetString()!, new HParamsExperiment(hparams, metrics), first)
             {
+                Objectives = root.TryGetProperty("objectives", out JsonElement objectives) ? [.. objectives.EnumerateArray().Select(ObjectiveOf)] : [first],
+                Constraints = root.TryGetProperty("constraints", out JsonElement constraints) ? [.. constraints.EnumerateArray().Select(MetricOf)] : [],
                 Strategy = root.TryGetProperty("strategy", out JsonElement strategy) ? strategy.GetString() : null,
                 Folds = root.TryGetProperty("folds", out JsonElement folds) ? folds.GetInt32() : null,
             };
@@ -116,6 +156,14 @@ public sealed record StudyRecord(string Name, HParamsExperiment Experiment, Obje
         {
             throw new FormatException($"The study record is damaged: {e.Message}", e);
         }
+    }
+
+    private static void WriteObjective(Utf8JsonWriter json, Objective objective)
+    {
+        json.WriteStartObject();
+        WriteMetricId(json, objective.Metric);
+        json.WriteString("direction", objective.Direction == StudyDirection.Minimize ? "minimize" : "maximize");
+        json.WriteEndObject();
     }
 
     private static void WriteMetricId(Utf8JsonWriter json, Metric metric)

@@ -250,6 +250,8 @@ public sealed partial class Study
     {
         var context = new StrategyContext(_options.Space, _options.Objective, number, _prior.Count == 0 ? finished : [.. _prior, .. finished], running, TrialRandom.For(_options.Seed, number, stream))
         {
+            Objectives = _options.Objectives,
+            Constraints = _options.Constraints,
             TakenLookup = candidate => _trials.IsTaken(HParamsJson.Write(_definition.NormalizeHParams(candidate.ToDictionary(p => p.Key.Name, p => p.Value)))),
         };
         return Proposals.Next(_options.Strategy, context, finished, _options.Seed, _logger);

@@ -167,17 +167,32 @@ public sealed partial class Study : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(values);
         LiveTrial live = Live(trial);
-        Metric metric = _options.Objective.Metric;
-        if (!double.IsFinite(values.Objective))
+        IReadOnlyList<Objective> objectives = _options.Objectives;
+        Metric metric = objectives[0].Metric;
+        if (values.Objectives.Count != objectives.Count)
         {
-            return await TellFailedAsync(trial, new NonFiniteObjectiveException(metric, values.Objective).Message, cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException($"Study '{Name}' has {objectives.Count} objective(s) ({string.Join(", ", objectives.Select(o => o.Metric.Tag))}); trial {live.Number} gave {values.Objectives.Count} value(s). Give one per objective, in that order.", nameof(values));
+        }
+
+        double[] constraints = [.. _options.Constraints.Select(c => values.Others.TryGetValue(c, out double v) ? v : throw new ArgumentException($"Study '{Name}' has constraint '{c.Tag}'; trial {live.Number} did not give its value. Put it in TrialValues.Others.", nameof(values)))];
+        var given = objectives.Select((o, i) => (o.Metric, Value: values.Objectives[i])).Concat(_options.Constraints.Select((c, i) => (Metric: c, Value: constraints[i])));
+        foreach ((Metric scored, double value) in given)
+        {
+            if (!double.IsFinite(value))
+            {
+                return await TellFailedAsync(trial, new NonFiniteObjectiveException(scored, value).Message, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         void End(TrialSession session)
         {
             if (!session.HasEnded)
             {
-                trial.WriteFinal(metric, values.Objective);
+                for (int i = 0; i < objectives.Count; i++)
+                {
+                    trial.WriteFinal(objectives[i].Metric, values.Objectives[i]);
+                }
+
                 foreach ((Metric other, double value) in values.Others)
                 {
                     trial.WriteFinal(other, value);
@@ -215,7 +230,9 @@ public sealed partial class Study : IAsyncDisposable
         }
 
         IReadOnlyList<double> foldValues = live.Folds is null ? [] : [.. live.FoldValues, values.Objective];
-        TrialOutcome outcome = TrialOutcome.Complete(foldValues.Count > 0 ? foldValues.Average() : values.Objective, foldValues);
+        TrialOutcome outcome = objectives.Count == 1 && constraints.Length == 0
+            ? TrialOutcome.Complete(foldValues.Count > 0 ? foldValues.Average() : values.Objective, foldValues)
+            : TrialOutcome.Complete(values.Objectives, constraints); // no folds here: the options refuse them with several objectives or constraints
         return await FinishAsync(live, outcome, End, cancellationToken).ConfigureAwait(false);
     }
 
@@ -258,12 +275,29 @@ public sealed partial class Study : IAsyncDisposable
         return await _options.Storage.EnqueueTrialAsync(Name, hparams, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The best complete trial of the study (every worker's): the best objective value, the earlier trial of equal ones; <see langword="null"/> while none is complete.</summary>
+    /// <summary>The best complete, feasible trial of the study (every worker's): the best objective value, the earlier trial of equal ones; <see langword="null"/> while none is.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidOperationException">The study has several objectives: it has a front, not a best (<see cref="GetParetoFrontAsync"/>).</exception>
     public async Task<FrozenTrial?> GetBestTrialAsync(CancellationToken cancellationToken = default)
     {
+        if (_options.Objectives.Count > 1)
+        {
+            throw new InvalidOperationException($"Study '{Name}' has {_options.Objectives.Count} objectives, so no one trial is best; ask for its Pareto front (GetParetoFrontAsync).");
+        }
+
         await _trials.RefreshAsync(_options.Storage, Name, cancellationToken).ConfigureAwait(false);
         return BestTrial.Of(_trials.Finished(), _options.Objective);
+    }
+
+    /// <summary>
+    /// The study's Pareto front (every worker's trials): the complete, feasible trials no other
+    /// such trial dominates, by number. With one objective, the trials sharing the best value.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<FrozenTrial>> GetParetoFrontAsync(CancellationToken cancellationToken = default)
+    {
+        await _trials.RefreshAsync(_options.Storage, Name, cancellationToken).ConfigureAwait(false);
+        return ParetoFront.Of(_trials.Finished(), _options.Objectives);
     }
 
     /// <summary>Every trial of the study (every worker's), by number.</summary>

@@ -19,8 +19,33 @@ public sealed record StudyOptions
     /// <summary>The hparams searched.</summary>
     public required IReadOnlyList<HParam> Space { get; init; }
 
-    /// <summary>The metric optimised and its direction.</summary>
-    public required Objective Objective { get; init; }
+    private readonly IReadOnlyList<Objective> _objectives = [];
+
+    /// <summary>The metric optimised and its direction (with several objectives, the first); set this or <see cref="Objectives"/>.</summary>
+    public Objective Objective
+    {
+        get => _objectives.Count > 0 ? _objectives[0] : null!;
+        init => _objectives = [value];
+    }
+
+    /// <summary>
+    /// Every objective, each a metric and a direction, for a study that trades several off: trials
+    /// return their values in this order (<c>new TrialValues([f1, f2])</c>) and the study keeps
+    /// the Pareto front of them. One objective: set <see cref="Objective"/> instead.
+    /// </summary>
+    public IReadOnlyList<Objective> Objectives
+    {
+        get => _objectives;
+        init => _objectives = value;
+    }
+
+    /// <summary>
+    /// Metrics whose final value must be at most 0 for a trial to be feasible (Optuna's
+    /// constraints): trials report them in <see cref="HParamsNet.Trials.TrialValues.Others"/> like other metrics; an
+    /// infeasible trial is never the best nor on the Pareto front, and strategies steer away from it.
+    /// </summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
 
     /// <summary>Further metrics TensorBoard shows.</summary>
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
@@ -86,8 +111,10 @@ public sealed record StudyOptions
     /// <summary>The clock of heartbeats; the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    internal StudyDefinition Definition => new(Name, new HParamsExperiment(Space, [Objective.Metric, .. Metrics]), Objective)
+    internal StudyDefinition Definition => new(Name, new HParamsExperiment(Space, [.. Objectives.Select(o => o.Metric).Concat(Constraints).Concat(Metrics).Distinct()]), Objective)
     {
+        Objectives = Objectives,
+        Constraints = Constraints,
         Strategy = Strategy.GetType().Name,
         Folds = CrossValidation?.Splitter.Folds,
     };
@@ -101,6 +128,7 @@ public sealed record StudyOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReportInterval, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(WarmStartLogDirs);
+        ObjectiveRules.Validate(Objectives, Constraints, Pruner, CrossValidation is not null);
         if (CrossValidation is { } cv)
         {
             ArgumentNullException.ThrowIfNull(cv.Splitter, nameof(CrossValidation));

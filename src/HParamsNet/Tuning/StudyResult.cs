@@ -14,24 +14,32 @@ public sealed record ConfigurationResult(FrozenTrial Trial, double MeanScore, do
 /// <summary>What a study found.</summary>
 public sealed class StudyResult
 {
-    internal StudyResult(Objective objective, IReadOnlyList<FrozenTrial> trials, string logDir)
+    internal StudyResult(IReadOnlyList<Objective> objectives, IReadOnlyList<FrozenTrial> trials, string logDir)
     {
-        Objective = objective;
+        Objectives = objectives;
+        Objective = objectives[0];
         LogDir = logDir;
         Trials = trials;
-        var complete = trials.Where(t => t.State == TrialState.Complete && !double.IsNaN(t.Value)).ToList();
-        BestTrial = complete.OrderBy(t => t.Value, Comparer<double>.Create(objective.CompareBestFirst)).ThenBy(t => t.Number).FirstOrDefault();
+        ParetoFront = global::HParamsNet.Trials.ParetoFront.Of(trials, objectives);
+        Dictionary<int, int> ranks = objectives.Count == 1 ? SingleObjectiveRanks(trials, Objective) : NonDominatedRanks(trials, objectives);
+        BestTrial = objectives.Count == 1 ? global::HParamsNet.Trials.BestTrial.Of(trials, Objective) : null;
         Configurations = trials.Select(t => new ConfigurationResult(
             t,
             t.State == TrialState.Complete ? t.Value : double.NaN,
             StandardDeviation(t),
             t.FoldValues.Count > 0 ? t.FoldValues : [t.Value],
-            Rank(t, complete, objective),
+            ranks.TryGetValue(t.Number, out int rank) ? rank : ranks.Count + 1,
             (t.Duration ?? TimeSpan.Zero) / Math.Max(1, t.FoldValues.Count))).ToList();
     }
 
-    /// <summary>The objective.</summary>
+    /// <summary>The objective (with several, the first).</summary>
     public Objective Objective { get; }
+
+    /// <summary>Every objective, in the order of each trial's <see cref="FrozenTrial.Values"/>.</summary>
+    public IReadOnlyList<Objective> Objectives { get; }
+
+    /// <summary>The complete, feasible trials no other such trial dominates, by number (with one objective: those sharing the best value).</summary>
+    public IReadOnlyList<FrozenTrial> ParetoFront { get; }
 
     /// <summary>The log directory holding every trial.</summary>
     public string LogDir { get; }
@@ -42,7 +50,7 @@ public sealed class StudyResult
     /// <summary>One row per trial, in trial order.</summary>
     public IReadOnlyList<ConfigurationResult> Configurations { get; }
 
-    /// <summary>The best complete trial, or <see langword="null"/> if none completed.</summary>
+    /// <summary>The best complete, feasible trial, or <see langword="null"/> if none completed (always with several objectives: see <see cref="ParetoFront"/>).</summary>
     public FrozenTrial? BestTrial { get; }
 
     /// <summary>The best configuration (scikit-learn's <c>best_params_</c>).</summary>
@@ -57,7 +65,9 @@ public sealed class StudyResult
     /// <exception cref="InvalidOperationException">No trial completed.</exception>
     public int BestIndex => Trials.ToList().IndexOf(BestTrial ?? throw NoneComplete());
 
-    private static InvalidOperationException NoneComplete() => new("No trial of the study completed, so there is no best; see the trials' errors.");
+    private InvalidOperationException NoneComplete() => new(Objectives.Count > 1
+        ? $"The study has {Objectives.Count} objectives, so no one trial is best; see ParetoFront."
+        : "No trial of the study completed feasible, so there is no best; see the trials' errors and constraints.");
 
     private static double StandardDeviation(FrozenTrial trial)
     {
@@ -70,8 +80,18 @@ public sealed class StudyResult
         return Math.Sqrt(trial.FoldValues.Average(v => (v - mean) * (v - mean)));
     }
 
-    private static int Rank(FrozenTrial trial, List<FrozenTrial> complete, Objective objective) =>
-        trial.State == TrialState.Complete && !double.IsNaN(trial.Value)
-            ? 1 + complete.Count(other => objective.IsBetter(other.Value, trial.Value))
-            : complete.Count + 1;
+    // 1 for the best; equal values share the lowest rank; trials without a feasible value after every ranked one.
+    private static Dictionary<int, int> SingleObjectiveRanks(IReadOnlyList<FrozenTrial> trials, Objective objective)
+    {
+        var scored = trials.Where(global::HParamsNet.Trials.BestTrial.IsScored).ToList();
+        return scored.ToDictionary(t => t.Number, t => 1 + scored.Count(other => objective.IsBetter(other.Value, t.Value)));
+    }
+
+    // 1 for the Pareto front, 2 for the front once it is removed, and so on.
+    private static Dictionary<int, int> NonDominatedRanks(IReadOnlyList<FrozenTrial> trials, IReadOnlyList<Objective> objectives)
+    {
+        var candidates = trials.Where(t => global::HParamsNet.Trials.ParetoFront.IsCandidate(t, objectives.Count)).ToList();
+        int[] ranks = Pareto.NonDominatedRanks([.. candidates.Select(t => global::HParamsNet.Trials.ParetoFront.Losses(t, objectives))]);
+        return candidates.Select((t, i) => (t.Number, Rank: ranks[i] + 1)).ToDictionary(p => p.Number, p => p.Rank);
+    }
 }

@@ -83,7 +83,7 @@ public sealed class Tuner
             // The study object is gone (trials cut short are recorded as interrupted); the storage holds every trial.
             cancellationToken.ThrowIfCancellationRequested();
             run.ThrowIfFailed();
-            return new StudyResult(_options.Objective, await storage.GetTrialsAsync(name, CancellationToken.None).ConfigureAwait(false), Path.GetFullPath(_options.LogDir));
+            return new StudyResult(_options.Objectives, await storage.GetTrialsAsync(name, CancellationToken.None).ConfigureAwait(false), Path.GetFullPath(_options.LogDir));
         }
         finally
         {
@@ -105,7 +105,8 @@ public sealed class Tuner
         Storage = storage,
         Name = name,
         Space = _options.Space,
-        Objective = _options.Objective,
+        Objectives = _options.Objectives,
+        Constraints = _options.Constraints,
         Metrics = _options.Metrics,
         LogDir = _options.LogDir,
         Strategy = _options.Strategy,

@@ -17,8 +17,33 @@ public sealed record TunerOptions
     /// <summary>The hparams searched.</summary>
     public required IReadOnlyList<HParam> Space { get; init; }
 
-    /// <summary>The metric optimised and its direction.</summary>
-    public required Objective Objective { get; init; }
+    private readonly IReadOnlyList<Objective> _objectives = [];
+
+    /// <summary>The metric optimised and its direction (with several objectives, the first); set this or <see cref="Objectives"/>.</summary>
+    public Objective Objective
+    {
+        get => _objectives.Count > 0 ? _objectives[0] : null!;
+        init => _objectives = [value];
+    }
+
+    /// <summary>
+    /// Every objective, each a metric and a direction, for a study that trades several off: trials
+    /// return their values in this order (<c>new TrialValues([f1, f2])</c>) and the study keeps
+    /// the Pareto front of them. One objective: set <see cref="Objective"/> instead.
+    /// </summary>
+    public IReadOnlyList<Objective> Objectives
+    {
+        get => _objectives;
+        init => _objectives = value;
+    }
+
+    /// <summary>
+    /// Metrics whose final value must be at most 0 for a trial to be feasible (Optuna's
+    /// constraints): trials report them in <see cref="HParamsNet.Trials.TrialValues.Others"/> like other metrics; an
+    /// infeasible trial is never the best nor on the Pareto front, and strategies steer away from it.
+    /// </summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
 
     /// <summary>Other metrics trials report; declared in the experiment so that TensorBoard shows them.</summary>
     /// <value>Default: none.</value>
@@ -131,9 +156,9 @@ public sealed record TunerOptions
 
         StudyDefinition.ThrowIfNotTunable(Space, nameof(Space));
 
-        ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
         ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
         ArgumentNullException.ThrowIfNull(Pruner, nameof(Pruner));
+        ObjectiveRules.Validate(Objectives, Constraints, Pruner, CrossValidation is not null);
         ArgumentOutOfRangeException.ThrowIfLessThan(Parallelism, 1, nameof(Parallelism));
         if (MaxTrials is < 1)
         {
@@ -161,9 +186,9 @@ public sealed record TunerOptions
             throw new ArgumentException("TimeProvider and WriterOptions.TimeProvider are two different clocks; set the clock once, in TimeProvider, and leave WriterOptions.TimeProvider at its default.", nameof(TimeProvider));
         }
 
-        if (Metrics.Any(m => m == Objective.Metric))
+        if (Metrics.FirstOrDefault(m => Objectives.Any(o => o.Metric == m)) is { } objective)
         {
-            throw new ArgumentException($"{Objective.Metric} is the objective; list only the other metrics in Metrics.", nameof(Metrics));
+            throw new ArgumentException($"{objective} is an objective; list only the other metrics in Metrics.", nameof(Metrics));
         }
     }
 }

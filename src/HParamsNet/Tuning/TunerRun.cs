@@ -189,7 +189,7 @@ internal sealed class TunerRun(TunerOptions options, ILogger logger, TimeProvide
             remaining = total is int all && _durationCount > 0 ? _durationSum / _durationCount * Math.Max(0, all - finished.Count) / options.Parallelism : null;
         }
 
-        var progress = new TunerProgress(finished.Count, total, running, BestTrial.Of(finished, options.Objective), elapsed, remaining);
+        var progress = new TunerProgress(finished.Count, total, running, options.Objectives.Count == 1 ? BestTrial.Of(finished, options.Objective) : null, elapsed, remaining);
         if (trial is int number && finished.FirstOrDefault(t => t.Number == number) is { } told)
         {
             TunerLog.Finished(logger, told, progress);

@@ -60,6 +60,7 @@ public class PostgresStudyStorageTests : StudyStorageContract
 
         // Back to exactly the tables version 1 wrote.
         await ExecuteAsync(schema, """
+            ALTER TABLE trials DROP COLUMN objective_values; ALTER TABLE trials DROP COLUMN constraint_values;
             DROP INDEX trials_version; DROP INDEX trials_hparams; ALTER TABLE trials DROP COLUMN version; ALTER TABLE studies DROP COLUMN version;
             ALTER TABLE studies DROP COLUMN definition; DROP TABLE trial_attributes; DROP TABLE queued_trials;
             ALTER TABLE intermediate_values DROP CONSTRAINT intermediate_values_pkey; ALTER TABLE intermediate_values DROP COLUMN fold; ALTER TABLE intermediate_values ADD PRIMARY KEY (study_id, number, step);
@@ -77,7 +78,7 @@ public class PostgresStudyStorageTests : StudyStorageContract
 
         await ExecuteAsync(schema, "INSERT INTO schema_version (version) VALUES (99)");
         var tooNew = Assert.ThrowsAsync<StudyStorageSchemaException>(async () => await PostgresStudyStorage.OpenAsync(Url, schema))!;
-        Assert.That(tooNew.Message, Does.Contain($"schema '{schema}'").And.Contain("schema version 99, newer than this library's (3)").And.Not.Contain("password="));
+        Assert.That(tooNew.Message, Does.Contain($"schema '{schema}'").And.Contain("schema version 99, newer than this library's (4)").And.Not.Contain("password="));
     }
 
     private static async Task ExecuteAsync(string schema, string sql)

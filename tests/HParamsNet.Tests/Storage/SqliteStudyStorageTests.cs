@@ -71,7 +71,7 @@ public class SqliteStudyStorageTests : StudyStorageContract
         File.WriteAllText(_dir.Combine("text.db"), "not a database at all, just text that is long enough to be a header");
         var notSqlite = Assert.ThrowsAsync<StudyStorageCorruptException>(async () => await SqliteStudyStorage.OpenAsync(_dir.Combine("text.db")))!;
 
-        Assert.That(tooNew.Message, Does.Contain("schema version 99, newer than this library's (3)").And.Contain(newer));
+        Assert.That(tooNew.Message, Does.Contain("schema version 99, newer than this library's (4)").And.Contain(newer));
         Assert.That(notOurs.Message, Does.Contain("not a study storage").And.Contain("notes"));
         Assert.That(notSqlite.Message, Does.Contain("text.db").And.Contain("is damaged or not a database"));
     }
@@ -109,6 +109,7 @@ public class SqliteStudyStorageTests : StudyStorageContract
 
         // Back to exactly the tables version 1 wrote.
         Execute(path, """
+            ALTER TABLE trials DROP COLUMN objective_values; ALTER TABLE trials DROP COLUMN constraint_values;
             DROP INDEX trials_version; DROP INDEX trials_hparams; ALTER TABLE trials DROP COLUMN version; ALTER TABLE studies DROP COLUMN version;
             ALTER TABLE studies DROP COLUMN definition; DROP TABLE trial_attributes; DROP TABLE queued_trials;
             DROP TABLE intermediate_values; CREATE TABLE intermediate_values (study_id INTEGER NOT NULL, number INTEGER NOT NULL, step INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (study_id, number, step));
@@ -124,7 +125,7 @@ public class SqliteStudyStorageTests : StudyStorageContract
         Assert.That(all.Trials.Single().Value, Is.EqualTo(0.5));
         Assert.That(moved.Trials.Select(t => t.Number), Is.EqualTo(new[] { next }));
         Assert.That(await after.SetTrialHParamsAsync("study", next, new Dictionary<string, object> { ["units"] = 8, ["rate"] = 0.01 }), Is.False, "the migrated trial's configuration is still taken");
-        Assert.That(Scalar(path, "SELECT group_concat(version) FROM schema_version"), Is.EqualTo("1,2,3"));
+        Assert.That(Scalar(path, "SELECT group_concat(version) FROM schema_version"), Is.EqualTo("1,2,3,4"));
     }
 
     [Test]

@@ -53,6 +53,44 @@ public abstract class StudyStorageContract
     }
 
     [Test]
+    public async Task Every_objective_and_constraint_value_is_kept_and_the_definition_names_them()
+    {
+        var size = new Metric("size");
+        var memory = new Metric("memory_over_budget");
+        StudyDefinition definition = new("mo", new HParamsExperiment([Units, Rate], [Accuracy, size, memory]), new Objective(Accuracy, StudyDirection.Maximize))
+        {
+            Objectives = [new Objective(Accuracy, StudyDirection.Maximize), new Objective(size, StudyDirection.Minimize)],
+            Constraints = [memory],
+        };
+        await using IStudyStorage storage = await StudyAsync(definition);
+        int feasible = (await storage.CreateTrialAsync("mo", Config(8)))!.Value;
+        int infeasible = (await storage.CreateTrialAsync("mo", Config(32)))!.Value;
+        int failed = (await storage.CreateTrialAsync("mo", Config(16)))!.Value;
+
+        await storage.FinishTrialAsync("mo", feasible, TrialOutcome.Complete([0.9, 8], [-0.5]));
+        await storage.FinishTrialAsync("mo", infeasible, TrialOutcome.Complete([0.95, 32], [1.25]));
+        await storage.FinishTrialAsync("mo", failed, TrialOutcome.Failed("out of memory"));
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync("mo");
+        IReadOnlyList<FrozenTrial> changed = (await storage.GetTrialChangesAsync("mo", 0)).Trials;
+
+        foreach (IReadOnlyList<FrozenTrial> read in new[] { trials, changed })
+        {
+            Assert.That(read.Select(t => t.Values), Is.EqualTo(new[] { new[] { 0.9, 8 }, new[] { 0.95, 32 }, Array.Empty<double>() }));
+            Assert.That(read.Select(t => t.Constraints), Is.EqualTo(new[] { new[] { -0.5 }, new[] { 1.25 }, Array.Empty<double>() }));
+            Assert.That(read.Select(t => t.IsFeasible), Is.EqualTo(new[] { true, false, true }));
+            Assert.That(read[0].Value, Is.EqualTo(0.9), "Value is the first objective's");
+        }
+
+        StudyDefinition recorded = (await storage.GetStudiesAsync()).Single(s => s.Name == "mo").Definition;
+        Assert.That(recorded.Objectives, Is.EqualTo(definition.Objectives));
+        Assert.That(recorded.Constraints.Select(c => c.Tag), Is.EqualTo(new[] { "memory_over_budget" }));
+        var other = definition with { Objectives = [definition.Objectives[0]], Constraints = [] };
+        Assert.That(
+            async () => await storage.CreateOrLoadStudyAsync(other),
+            Throws.InvalidOperationException.With.Message.Contains("the objectives are maximize 'accuracy', minimize 'size' there and maximize 'accuracy' here"));
+    }
+
+    [Test]
     public async Task Trials_are_numbered_from_one_without_gaps_or_repeats_under_concurrency()
     {
         await using IStudyStorage storage = await StudyAsync();

@@ -106,7 +106,7 @@ internal sealed class InMemoryTrial(int number, DateTimeOffset started)
         return null;
     }
 
-    public FrozenTrial Freeze() => TrialSnapshots.Create(
+    public FrozenTrial Freeze() => TrialSnapshots.WithValues(TrialSnapshots.Create(
         Number,
         HParams,
         Outcome?.State ?? TrialState.Running,
@@ -116,5 +116,5 @@ internal sealed class InMemoryTrial(int number, DateTimeOffset started)
         Started,
         Ended,
         Outcome?.Error,
-        new Dictionary<string, string>(Attributes, StringComparer.Ordinal));
+        new Dictionary<string, string>(Attributes, StringComparer.Ordinal)), Outcome);
 }

@@ -48,6 +48,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
                 .OrderBy(s => s.Definition.Name, StringComparer.Ordinal)
                 .Select(s => new StudySummary(s.Definition.Name, s.Definition.Experiment.CreatedAt(s.Created), s.Definition.Objective, s.Created)
                 {
+                    Objectives = s.Definition.Objectives,
+                    Constraints = s.Definition.Constraints,
                     Strategy = s.Definition.Strategy,
                     Folds = s.Definition.Folds,
                 })]);
@@ -325,7 +327,7 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
             if (trial.IsFinished)
             {
-                state.Finish(record, new TrialOutcome(trial.State, trial.Value, trial.FoldValues, trial.Error), trial.Ended ?? trial.Started);
+                state.Finish(record, new TrialOutcome(trial.State, trial.Value, trial.FoldValues, trial.Error) { Values = trial.Values.Count > 1 ? trial.Values : [], Constraints = trial.Constraints }, trial.Ended ?? trial.Started);
             }
         }
     }

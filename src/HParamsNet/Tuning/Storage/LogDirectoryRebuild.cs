@@ -56,10 +56,30 @@ public static class LogDirectoryRebuild
             else
             {
                 WriteSession(full, trial, null, summary.Objective.Metric, studyId, options);
+                WriteOtherValues(full, trial, summary.Definition, options);
             }
         }
 
         return trials.Count(t => t.HParams.Count > 0);
+    }
+
+    // A complete trial's final values of the other objectives and of the constraints (a study
+    // with several, or with constraints), each in its metric's run, as the study wrote them.
+    private static void WriteOtherValues(string logDir, FrozenTrial trial, StudyDefinition definition, EventFileWriterOptions? options)
+    {
+        if (trial.State != TrialState.Complete)
+        {
+            return;
+        }
+
+        var values = definition.Objectives.Skip(1).Select(o => o.Metric).Zip(trial.Values.Skip(1))
+            .Concat(definition.Constraints.Zip(trial.Constraints));
+        string run = Path.Combine(logDir, TrialNames.Session(trial.Number, null));
+        foreach ((Metric metric, double value) in values)
+        {
+            using SummaryWriter writer = SummaryWriter.Create(metric.Group.Length == 0 ? run : Path.Combine(run, metric.Group), options);
+            writer.Scalar(metric.Tag, value, 0, trial.Ended);
+        }
     }
 
     // One session of a trial (a fold, or the trial): start, intermediate values and final value of the objective, user attributes, and (when finished) its end.

@@ -111,7 +111,7 @@ internal static class LogDirectoryTrials
         double value = state == TrialState.Complete ? foldValues.Average() : double.NaN;
         SessionRecord first = sessions[0].Session;
         DateTimeOffset started = UnixTime.FromSecondsOrEpoch(sessions.Min(s => s.Session.StartTime));
-        return TrialSnapshots.Create(
+        FrozenTrial trial = TrialSnapshots.Create(
             number,
             first.HParams,
             state,
@@ -122,7 +122,18 @@ internal static class LogDirectoryTrials
             state == TrialState.Running ? null : UnixTime.FromSecondsOrEpoch(sessions.Max(s => s.Session.EndTime)),
             error,
             attributes);
+        return state == TrialState.Complete && (definition.Objectives.Count > 1 || definition.Constraints.Count > 0)
+            ? trial with
+            {
+                Values = [.. definition.Objectives.Select(o => FinalMean(sessions, o.Metric))],
+                Constraints = [.. definition.Constraints.Select(c => FinalMean(sessions, c))],
+            }
+            : trial;
     }
+
+    // A metric's final value as the trial gave it: the mean of its folds' (each session's last).
+    private static double FinalMean(IReadOnlyList<(int? Fold, SessionRecord Session)> sessions, Metric metric) =>
+        sessions.Average(s => s.Session.Last(metric.Group, metric.Tag)?.Value ?? double.NaN);
 
     // A session without an end is one its process died in.
     private static TrialState StateOf(SessionRecord session) => !session.HasEnd ? TrialState.Running : session.Status switch

@@ -12,6 +12,18 @@ namespace HParamsNet.Tuning.Storage;
 /// <param name="Objective">The metric optimised and its direction.</param>
 public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, Objective Objective)
 {
+    private readonly IReadOnlyList<Objective>? _objectives;
+
+    /// <summary>Every objective, in the order trials give their values; the first is <see cref="Objective"/>.</summary>
+    public IReadOnlyList<Objective> Objectives
+    {
+        get => _objectives ?? [Objective];
+        init => _objectives = value;
+    }
+
+    /// <summary>Metrics whose final value must be at most 0 for a trial to be feasible (Optuna's constraints); none by default.</summary>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
+
     /// <summary>The strategy's type name (e.g. <c>GpSearch</c>), recorded for readers; workers may differ in it.</summary>
     public string? Strategy { get; init; }
 
@@ -19,14 +31,14 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
     public int? Folds { get; init; }
 
     /// <summary>The definition as the study records it for readers.</summary>
-    public StudyRecord ToRecord() => new(Name, Experiment, Objective) { Strategy = Strategy, Folds = Folds };
+    public StudyRecord ToRecord() => new(Name, Experiment, Objective) { Objectives = Objectives, Constraints = Constraints, Strategy = Strategy, Folds = Folds };
 
     /// <summary>The definition a storage recorded.</summary>
     /// <param name="record">The record.</param>
     public static StudyDefinition FromRecord(StudyRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return new StudyDefinition(record.Name, record.Experiment, record.Objective) { Strategy = record.Strategy, Folds = record.Folds };
+        return new StudyDefinition(record.Name, record.Experiment, record.Objective) { Objectives = record.Objectives, Constraints = record.Constraints, Strategy = record.Strategy, Folds = record.Folds };
     }
 
     /// <summary>Throws when the definition cannot name a study.</summary>
@@ -42,9 +54,25 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
         ArgumentNullException.ThrowIfNull(Objective);
         Utf16.ThrowIfInvalid(Name, $"Study name '{Name}'", nameof(Name));
         ThrowIfNotTunable(Experiment.HParams, nameof(Experiment));
-        if (!Experiment.Metrics.Contains(Objective.Metric))
+        ArgumentNullException.ThrowIfNull(Objectives);
+        ArgumentNullException.ThrowIfNull(Constraints);
+        if (Objectives.Count == 0 || Objectives[0] != Objective)
         {
-            throw new ArgumentException($"Study '{Name}': the objective's metric '{Objective.Metric.Tag}' is not one of the experiment's metrics; add it to them.", nameof(Objective));
+            throw new ArgumentException($"Study '{Name}': Objectives must start with Objective ({Describe(Objective)}); give the objectives in one list.", nameof(Objectives));
+        }
+
+        foreach (Metric metric in Objectives.Select(o => o.Metric).Concat(Constraints))
+        {
+            if (!Experiment.Metrics.Contains(metric))
+            {
+                throw new ArgumentException($"Study '{Name}': the {(Constraints.Contains(metric) ? "constraint" : "objective")}'s metric '{metric.Tag}' is not one of the experiment's metrics; add it to them.", nameof(Objective));
+            }
+        }
+
+        var keys = Objectives.Select(o => (o.Metric.Group, o.Metric.Tag)).Concat(Constraints.Select(c => (c.Group, c.Tag))).ToList();
+        if (keys.Distinct().Count() != keys.Count)
+        {
+            throw new ArgumentException($"Study '{Name}': a metric is named twice among the objectives and constraints ({string.Join(", ", keys.Select(k => k.Group.Length == 0 ? k.Tag : $"{k.Group}/{k.Tag}"))}); each may be one of them once.", nameof(Objectives));
         }
     }
 
@@ -70,6 +98,7 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
     {
         ArgumentNullException.ThrowIfNull(recorded);
         return DifferenceFrom(recorded.Experiment.ToProto(0), recorded.Objective)
+            ?? ObjectivesDifference(recorded)
             ?? SpaceDifference(recorded.Experiment.HParams, Experiment.HParams)
             ?? (recorded.Folds == Folds ? null : $"the study has {Describe(recorded.Folds)} there and {Describe(Folds)} here");
     }
@@ -77,6 +106,23 @@ public sealed record StudyDefinition(string Name, HParamsExperiment Experiment, 
     /// <summary>The first difference with a record kept by a storage: the whole record when it has one, else the experiment TensorBoard stores and the objective.</summary>
     internal string? DifferenceFrom(Protos.HParams.Experiment recordedExperiment, Objective recordedObjective, StudyRecord? record) =>
         record is null ? DifferenceFrom(recordedExperiment, recordedObjective) : DifferenceFrom(FromRecord(record));
+
+    private string? ObjectivesDifference(StudyDefinition recorded)
+    {
+        if (recorded.Objectives.Count != Objectives.Count || recorded.Objectives.Zip(Objectives).Any(pair => !SameObjective(pair.First, pair.Second)))
+        {
+            return $"the objectives are {string.Join(", ", recorded.Objectives.Select(Describe))} there and {string.Join(", ", Objectives.Select(Describe))} here";
+        }
+
+        if (!recorded.Constraints.Select(Describe).SequenceEqual(Constraints.Select(Describe)))
+        {
+            return $"the constraints are [{string.Join(", ", recorded.Constraints.Select(Describe))}] there and [{string.Join(", ", Constraints.Select(Describe))}] here";
+        }
+
+        return null;
+    }
+
+    private static string Describe(Metric metric) => metric.Group.Length == 0 ? $"'{metric.Tag}'" : $"'{metric.Group}/{metric.Tag}'";
 
     private static string? SpaceDifference(IReadOnlyList<HParam> recorded, IReadOnlyList<HParam> here)
     {

@@ -7,6 +7,18 @@ namespace HParamsNet.Tuning.Storage;
 /// <param name="Created">When the study was created.</param>
 public sealed record StudySummary(string Name, HParamsExperiment Experiment, Objective Objective, DateTimeOffset Created)
 {
+    private readonly IReadOnlyList<Objective>? _objectives;
+
+    /// <summary>Every objective, in the order of each trial's values; the first is <see cref="Objective"/>.</summary>
+    public IReadOnlyList<Objective> Objectives
+    {
+        get => _objectives ?? [Objective];
+        init => _objectives = value;
+    }
+
+    /// <summary>Metrics whose final value must be at most 0 for a trial to be feasible.</summary>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
+
     /// <summary>The strategy's type name, when recorded.</summary>
     public string? Strategy { get; init; }
 
@@ -14,5 +26,5 @@ public sealed record StudySummary(string Name, HParamsExperiment Experiment, Obj
     public int? Folds { get; init; }
 
     /// <summary>The study's definition as recorded.</summary>
-    public StudyDefinition Definition => new(Name, Experiment, Objective) { Strategy = Strategy, Folds = Folds };
+    public StudyDefinition Definition => new(Name, Experiment, Objective) { Objectives = Objectives, Constraints = Constraints, Strategy = Strategy, Folds = Folds };
 }

@@ -25,6 +25,28 @@ public sealed record TrialOutcome(TrialState State, double Value, IReadOnlyList<
             ? new(TrialState.Complete, value, foldValues ?? [], null)
             : throw new ArgumentException($"A complete trial needs a finite value, not {value}; record it as failed.", nameof(value));
 
+    /// <summary>Every objective's value of a complete trial, in the study's order (the first is <see cref="Value"/>); empty for one objective or an unfinished trial.</summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+
+    /// <summary>The study's constraints' values of a complete trial, in their order; empty when it has none.</summary>
+    public IReadOnlyList<double> Constraints { get; init; } = [];
+
+    /// <summary>A complete trial of a study with several objectives, or with constraints.</summary>
+    /// <param name="values">Each objective's (finite) value, in the study's order.</param>
+    /// <param name="constraints">Each constraint's (finite) value, in the study's order.</param>
+    /// <param name="foldValues">The first objective's value per fold, with cross-validation.</param>
+    public static TrialOutcome Complete(IReadOnlyList<double> values, IReadOnlyList<double> constraints, IReadOnlyList<double>? foldValues = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(constraints);
+        if (values.Count == 0 || !values.All(double.IsFinite) || !constraints.All(double.IsFinite))
+        {
+            throw new ArgumentException($"A complete trial needs a finite value for each objective and constraint, not [{string.Join(", ", values)}] and [{string.Join(", ", constraints)}]; record it as failed.", nameof(values));
+        }
+
+        return Complete(values[0], foldValues) with { Values = values.Count > 1 ? [.. values] : [], Constraints = [.. constraints] };
+    }
+
     /// <summary>A trial stopped early by a pruner.</summary>
     /// <param name="foldValues">Per fold finished before, with cross-validation.</param>
     public static TrialOutcome Pruned(IReadOnlyList<double>? foldValues = null) => new(TrialState.Pruned, double.NaN, foldValues ?? [], null);

@@ -44,7 +44,10 @@ internal static class TrialRows
         return attributes;
     }
 
-    /// <summary>Snapshots from rows (number, state, hparams, value, fold_values, error, started, ended).</summary>
+    /// <summary>How the SQL stores keep a list of values (every objective's, the constraints'): JSON, or NULL when empty.</summary>
+    public static string? ValuesJson(IReadOnlyList<double> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values);
+
+    /// <summary>Snapshots from rows (number, state, hparams, value, fold_values, error, started, ended, objective_values, constraint_values).</summary>
     public static async Task<List<FrozenTrial>> ReadTrialsAsync(
         DbDataReader reader,
         Dictionary<int, List<IntermediateValue>> intermediate,
@@ -56,7 +59,7 @@ internal static class TrialRows
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             int number = reader.GetInt32(0);
-            trials.Add(TrialSnapshots.Create(
+            FrozenTrial trial = TrialSnapshots.Create(
                 number,
                 reader.IsDBNull(2) ? null : HParamsJson.Read(reader.GetString(2)),
                 (TrialState)reader.GetInt32(1),
@@ -66,11 +69,15 @@ internal static class TrialRows
                 time(reader, 6),
                 reader.IsDBNull(7) ? null : time(reader, 7),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
-                attributes.GetValueOrDefault(number)));
+                attributes.GetValueOrDefault(number));
+            trials.Add(trial with { Values = Values(reader, 8) ?? trial.Values, Constraints = Values(reader, 9) ?? [] });
         }
 
         return trials;
     }
+
+    private static double[]? Values(DbDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : JsonSerializer.Deserialize<double[]>(reader.GetString(column));
 
     /// <summary>Studies from rows (name, experiment, objective_group, objective_tag, objective_direction, created, definition).</summary>
     public static async Task<List<StudySummary>> ReadStudiesAsync(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> time, CancellationToken cancellationToken)
@@ -83,7 +90,7 @@ internal static class TrialRows
             StudyRecord? record = reader.IsDBNull(6) ? null : Record(name, reader.GetString(6));
             if (record is not null)
             {
-                studies.Add(new StudySummary(name, record.Experiment.CreatedAt(created), record.Objective, created) { Strategy = record.Strategy, Folds = record.Folds });
+                studies.Add(new StudySummary(name, record.Experiment.CreatedAt(created), record.Objective, created) { Objectives = record.Objectives, Constraints = record.Constraints, Strategy = record.Strategy, Folds = record.Folds });
                 continue;
             }
 

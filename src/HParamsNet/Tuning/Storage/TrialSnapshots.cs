@@ -33,6 +33,12 @@ internal static class TrialSnapshots
             UserAttributes = attributes ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
 
+    /// <summary>A snapshot with every objective's and constraint's value its outcome holds (a store that keeps outcomes as they came).</summary>
+    public static FrozenTrial WithValues(FrozenTrial trial, TrialOutcome? outcome) =>
+        outcome is null || (outcome.Values.Count == 0 && outcome.Constraints.Count == 0)
+            ? trial
+            : trial with { Values = outcome.Values.Count > 0 ? outcome.Values : trial.Values, Constraints = outcome.Constraints };
+
     /// <summary>Per-fold lists from (fold, step, value) rows in fold then step order.</summary>
     public static IReadOnlyList<IReadOnlyList<KeyValuePair<long, double>>> ByFold(IEnumerable<IntermediateValue> values)
     {

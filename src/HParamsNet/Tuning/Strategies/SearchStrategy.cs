@@ -21,7 +21,7 @@ public abstract class SearchStrategy
 
 /// <summary>What a <see cref="SearchStrategy"/> sees when it proposes.</summary>
 /// <param name="Space">The hparams searched, in declaration order.</param>
-/// <param name="Objective">The metric and direction.</param>
+/// <param name="Objective">The metric and direction (with several objectives, the first; see <see cref="Objectives"/>).</param>
 /// <param name="TrialNumber">The number of the trial being proposed.</param>
 /// <param name="Trials">Finished trials (complete, failed, pruned), in number order; prior trials from warm-start log directories come first. A live view: valid during the call only.</param>
 /// <param name="Running">Configurations being tried right now by other workers.</param>
@@ -34,6 +34,18 @@ public sealed record StrategyContext(
     IReadOnlyList<IReadOnlyDictionary<string, object>> Running,
     Random Random)
 {
+    /// <summary>Every objective of the study, in the order of each trial's <see cref="FrozenTrial.Values"/>; the first is <see cref="Objective"/>.</summary>
+    public IReadOnlyList<Objective> Objectives
+    {
+        get => _objectives ?? [Objective];
+        init => _objectives = value;
+    }
+
+    private readonly IReadOnlyList<Objective>? _objectives;
+
+    /// <summary>The study's constraints (feasible when each is at most 0), in the order of each trial's <see cref="FrozenTrial.Constraints"/>.</summary>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
+
     /// <summary>Whether a configuration equal to <paramref name="candidate"/> was tried already or is running.</summary>
     public bool IsTaken(IReadOnlyDictionary<HParam, object> candidate)
     {

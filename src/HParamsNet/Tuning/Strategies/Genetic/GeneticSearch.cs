@@ -8,7 +8,10 @@ namespace HParamsNet.Tuning.Strategies;
 /// finished trials: blend crossover (BLX-0.5) of numeric hparams in their own scale (logarithm for
 /// log-scale domains), either parent's value for strings and bools, then mutation that respects
 /// each domain (a Gaussian step, rounded for integers; a random category). The population is the
-/// trials themselves, so resume and warm start rebuild it, and it is reproducible by seed.
+/// trials themselves, so resume and warm start rebuild it, and it is reproducible by seed. With
+/// several objectives it is NSGA-II (Deb et al., 2002) in steady state: the population and the
+/// tournaments follow non-dominated rank, then crowding distance; constraints by Deb's
+/// constrained domination (feasible first, then the least violation).
 /// </summary>
 public sealed class GeneticSearch : SearchStrategy
 {
@@ -33,12 +36,12 @@ public sealed class GeneticSearch : SearchStrategy
     {
         ArgumentNullException.ThrowIfNull(context);
         SpaceEncoding encoding = SpaceEncoding.Of(context.Space, ref _encoding);
-        var scored = new List<(double[] Point, double Loss)>();
-        foreach (FrozenTrial trial in context.Trials)
+        var scored = new List<(double[] Point, TrialRanking.Scored Trial)>();
+        foreach (TrialRanking.Scored trial in TrialRanking.BestFirst(TrialRanking.Complete(context)))
         {
-            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Imputed(encoding.Encode(trial.HParams)) is double[] point)
+            if (encoding.Imputed(encoding.Encode(trial.Trial.HParams)) is double[] point)
             {
-                scored.Add((point, context.Objective.Direction == StudyDirection.Minimize ? trial.Value : -trial.Value));
+                scored.Add((point, trial));
             }
         }
 
@@ -47,7 +50,9 @@ public sealed class GeneticSearch : SearchStrategy
             return _startup.Propose(context);
         }
 
-        var population = scored.OrderBy(s => s.Loss).Take(Options.PopulationSize).ToList();
+        // The population: the best trials in NSGA-II's order (one objective: by value); a parent
+        // wins a tournament by its place in that order.
+        var population = scored.Take(Options.PopulationSize).Select((s, rank) => (s.Point, Loss: (double)rank)).ToList();
         Random random = context.Random;
         double[] first = Tournament(population, random);
         double[] second = Tournament(population, random);

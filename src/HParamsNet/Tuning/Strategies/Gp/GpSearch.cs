@@ -23,7 +23,7 @@ namespace HParamsNet.Tuning.Strategies;
 /// and the trials, so a fresh instance (a joining worker, a resumed study) proposes what a
 /// long-lived one does.
 /// </remarks>
-public sealed class GpSearch : SearchStrategy
+public sealed partial class GpSearch : SearchStrategy
 {
     /// <summary>Trials the kernel hyperparameters are fitted on at most (conditioning may use more).</summary>
     internal const int FitPoints = 100;
@@ -52,11 +52,16 @@ public sealed class GpSearch : SearchStrategy
         ArgumentNullException.ThrowIfNull(context);
         SpaceEncoding encoding = SpaceEncoding.Of(context.Space, ref _encoding);
         var cube = new UnitCube(encoding);
+        if (context.Objectives.Count > 1)
+        {
+            return ProposeForSeveral(context, encoding, cube);
+        }
+
         var points = new List<double[]>();
         var losses = new List<double>();
         foreach (FrozenTrial trial in context.Trials)
         {
-            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && encoding.Imputed(encoding.Encode(trial.HParams)) is double[] encoded)
+            if (trial.State == TrialState.Complete && !double.IsNaN(trial.Value) && trial.IsFeasible && encoding.Imputed(encoding.Encode(trial.HParams)) is double[] encoded)
             {
                 points.Add(cube.ToUnit(encoded));
                 losses.Add(context.Objective.Direction == StudyDirection.Minimize ? trial.Value : -trial.Value);
@@ -74,10 +79,11 @@ public sealed class GpSearch : SearchStrategy
         double worst = losses.Max();
         int observed = points.Count;
 
-        // Running trials (constant liar: parallel workers then propose different points) and failed
-        // ones (so a configuration that fails does not attract the search) count as the worst so far.
+        // Running trials (constant liar: parallel workers then propose different points), failed
+        // ones (so a configuration that fails does not attract the search) and infeasible ones (so
+        // a constraint's region is left) count as the worst so far.
         IEnumerable<IReadOnlyDictionary<string, object>> liars = context.Running
-            .Concat(context.Trials.Where(t => t.State == TrialState.Failed).Select(t => t.HParams));
+            .Concat(context.Trials.Where(t => t.State == TrialState.Failed || (t.State == TrialState.Complete && !t.IsFeasible)).Select(t => t.HParams));
         foreach (IReadOnlyDictionary<string, object> liar in liars)
         {
             if (encoding.Imputed(encoding.Encode(liar)) is double[] encoded)
@@ -97,7 +103,11 @@ public sealed class GpSearch : SearchStrategy
         }
 
         double best = y.Take(observed).Min();
-        double[] proposal = MaximiseAcquisition(gp, cube, x, y, best, context.Random);
+        double[] proposal = MaximiseAcquisition(
+            point => { (double m, double v) = gp.Predict(point); return LogExpectedImprovement.Compute(m, Math.Sqrt(v), best); },
+            cube,
+            Enumerable.Range(0, y.Length).OrderBy(i => y[i]).Take(5).Select(i => x[i]),
+            context.Random);
         return encoding.Decode(cube.FromUnit(proposal));
     }
 
@@ -108,9 +118,9 @@ public sealed class GpSearch : SearchStrategy
     /// sees the new trials. The fit is a function of those m observations alone; the memo only
     /// saves recomputing it, and is checked against them before it is used.
     /// </summary>
-    private double[] Hyperparameters(List<double[]> points, List<double> losses, int[] groups)
+    private double[] Hyperparameters(List<double[]> points, List<double> losses, int[] groups, double? growth = null)
     {
-        int m = RefitPoint(points.Count, Options.RefitGrowth);
+        int m = RefitPoint(points.Count, growth ?? Options.RefitGrowth);
         if (_fits.Find(points, losses, m) is { } known)
         {
             return known;
@@ -208,10 +218,9 @@ public sealed class GpSearch : SearchStrategy
         return theta;
     }
 
-    private double[] MaximiseAcquisition(GaussianProcess gp, UnitCube cube, double[][] x, double[] y, double best, Random random)
+    // The candidate with the highest score: quasi-random ones, and steps around the given best points, refined.
+    private double[] MaximiseAcquisition(Func<double[], double> Score, UnitCube cube, IEnumerable<double[]> bestPoints, Random random)
     {
-        double Score(double[] point) { (double m, double v) = gp.Predict(point); return LogExpectedImprovement.Compute(m, Math.Sqrt(v), best); }
-
         var global = new List<double[]>(Options.Candidates);
         var shift = Enumerable.Range(0, cube.Columns).Select(_ => random.NextDouble()).ToArray();
         for (int i = 0; i < Options.Candidates; i++)
@@ -223,11 +232,11 @@ public sealed class GpSearch : SearchStrategy
         // scale and the rest finer, so that a narrow valley (rosenbrock4) or the last digits near a
         // face are reached by a candidate rather than only by the coordinate refinement below.
         var local = new List<double[]>(5 * LocalSteps.Length);
-        foreach (int index in Enumerable.Range(0, y.Length).OrderBy(i => y[i]).Take(5))
+        foreach (double[] near in bestPoints)
         {
             foreach (double scale in LocalSteps)
             {
-                local.Add(cube.Snap(x[index].Select(v => Math.Clamp(v + (scale * Normal.Gaussian(random)), 0, 1)).ToArray()));
+                local.Add(cube.Snap(near.Select(v => Math.Clamp(v + (scale * Normal.Gaussian(random)), 0, 1)).ToArray()));
             }
         }
 

@@ -7,7 +7,7 @@ namespace HParamsNet.Tuning.Strategies;
 /// </summary>
 internal sealed class HyperparameterMemo
 {
-    private const int Capacity = 4;
+    private const int Capacity = 8; // a fit per objective and constraint of a study, and the refit before
     private readonly List<Entry> _entries = [];
     private readonly Lock _lock = new();
 

@@ -8,7 +8,7 @@ namespace HParamsNet.Trials;
 /// <param name="Name">Its run name relative to the log directory, e.g. <c>trial-0007</c>; with cross-validation the folds' sessions are <c>trial-0007/fold-01</c> and so on.</param>
 /// <param name="HParams">The configuration, by hparam name (normalised values).</param>
 /// <param name="State">Where it stands.</param>
-/// <param name="Value">The objective's final value, the mean over folds with cross-validation (NaN unless complete).</param>
+/// <param name="Value">The (first) objective's final value, the mean over folds with cross-validation (NaN unless complete); <see cref="Values"/> has every objective's.</param>
 /// <param name="IntermediateValues">Objective values reported while running, by step (the latest fold's, with cross-validation).</param>
 /// <param name="FoldValues">The objective's value per finished fold, in fold order; empty without cross-validation.</param>
 /// <param name="Started">When it started.</param>
@@ -27,6 +27,24 @@ public sealed record FrozenTrial(
     string? Error)
 {
     private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private readonly IReadOnlyList<double>? _values;
+
+    /// <summary>
+    /// Each objective's final value, in the order of the study's objectives (the mean over folds
+    /// with cross-validation); empty unless complete. With one objective: <see cref="Value"/> alone.
+    /// </summary>
+    public IReadOnlyList<double> Values
+    {
+        get => _values ?? (double.IsNaN(Value) ? [] : [Value]);
+        init => _values = value;
+    }
+
+    /// <summary>The final values of the study's constraints, in their order; a trial is feasible when each is at most 0. Empty when the study has none.</summary>
+    public IReadOnlyList<double> Constraints { get; init; } = [];
+
+    /// <summary>Whether every constraint holds (at most 0); always with none.</summary>
+    public bool IsFeasible => Constraints.All(c => c <= 0);
 
     /// <summary>How long it ran.</summary>
     public TimeSpan? Duration => Ended - Started;
