@@ -9,7 +9,7 @@ namespace HParamsNet.Tuning.Strategies;
 /// its kernel on 100), and no suite was run past 1,000 trials (docs/benchmarks.md, issue 17).
 /// The same rule holds for several objectives: both strategies handle them (a model per objective
 /// and hypervolume improvement; multi-objective TPE), and on the multi-objective suite the GP's
-/// hypervolume regret at 100 trials is far below every other strategy's on three of four problems.
+/// hypervolume regret at 100 trials is the lowest of these strategies on all four problems (docs/benchmarks.md).
 /// </summary>
 public sealed class AutoSearch : SearchStrategy
 {
