@@ -35,7 +35,8 @@ internal static class MoSuite
             ("random", () => new RandomSearch()),
             ("nsga2", () => new GeneticSearch()),
             ("tpe", () => new TpeSearch()),
-            ("gp", () => new GpSearch()),
+
+            // The default: GpSearch up to 1,000 finished trials, so a separate "gp" row would repeat it.
             ("auto", () => new AutoSearch()),
         };
 
@@ -75,14 +76,14 @@ internal static class MoSuite
                     var entry = new JsonObject();
                     foreach (int c in checkpoints)
                     {
-                        entry[c.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["median"] = Median(regrets[c]), ["mean"] = regrets[c].Average() };
+                        entry[c.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["median"] = SamplerSuite.Median(regrets[c]), ["mean"] = regrets[c].Average() };
                     }
 
                     entry["ms_per_trial"] = Math.Round(msPerTrial.Average(), 4);
                     row[name] = entry;
                     string At(int c, Func<List<double>, double> f) => regrets.TryGetValue(c, out List<double>? r) ? f(r).ToString("G4", CultureInfo.InvariantCulture) : "-";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {problem.Name} | {name} | {At(100, Median)} | {At(100, r => r.Average())} | {At(300, Median)} | {At(300, r => r.Average())} | {msPerTrial.Average():F2} |"));
+                        $"| {problem.Name} | {name} | {At(100, SamplerSuite.Median)} | {At(100, r => r.Average())} | {At(300, SamplerSuite.Median)} | {At(300, r => r.Average())} | {msPerTrial.Average():F2} |"));
                 }
 
                 results[problem.Name] = row;
@@ -158,12 +159,5 @@ internal static class MoSuite
             string Ratio(double? v, double best) => v is double d ? (d / best).ToString("F3", CultureInfo.InvariantCulture) : "-";
             Console.WriteLine($"| {problem} | {Cell(Ours("100"))} | {Cell(Best("100"))} | {Ratio(Ours("100"), Best("100"))} | {Cell(Ours("300"))} | {Cell(Best("300"))} | {Ratio(Ours("300"), Best("300"))} |");
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -3,7 +3,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
-//   dotnet run -c Release --project bench/HParamsNet.Bench -- mo-suite    the multi-objective suite (20 seeds x 300 trials), writes docs/mo-suite.json
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- mo-suite    the multi-objective suite (20 seeds x 300 trials), writes docs/mo-suite.json (--dump: seed 0's front at 100)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- gp-scale    one proposal's cost at 100, 200, 500, 1000 finished trials (GP vs TPE; fresh instance, trials read back)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- mlnet-nested the ML.NET example's comparison by nested cross-validation (every row held out once)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- compare-data DIR   the CLI benchmark's log directory (10,000 sessions x 100 steps x 2 metrics)

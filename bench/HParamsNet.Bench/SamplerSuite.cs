@@ -139,7 +139,7 @@ internal static class SamplerSuite
         ["ms_per_trial"] = Math.Round(Median(ms), 4),
     };
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         int n = sorted.Count;

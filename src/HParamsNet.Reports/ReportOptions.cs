@@ -19,6 +19,16 @@ public sealed record ReportOptions
     /// </summary>
     public IReadOnlyList<HParam> Space { get; init; } = [];
 
+    /// <summary>
+    /// A study's objectives when it has several (e.g. from its record): the page then draws the
+    /// Pareto front (a scatter of two objectives with the front joined, a scatter matrix for more)
+    /// and the hypervolume by trial. None by default.
+    /// </summary>
+    public IReadOnlyList<Objective> Objectives { get; init; } = [];
+
+    /// <summary>The study's constraints (feasible when each is at most 0): infeasible trials are marked and kept off the front.</summary>
+    public IReadOnlyList<Metric> Constraints { get; init; } = [];
+
     /// <summary>The search strategy, shown in the summary when known.</summary>
     public string? Strategy { get; init; }
 
@@ -35,6 +45,8 @@ public sealed record ReportOptions
     {
         ArgumentNullException.ThrowIfNull(Title, nameof(Title));
         ArgumentNullException.ThrowIfNull(Space, nameof(Space));
+        ArgumentNullException.ThrowIfNull(Objectives, nameof(Objectives));
+        ArgumentNullException.ThrowIfNull(Constraints, nameof(Constraints));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelLines, 10, nameof(MaxParallelLines));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCurves, 1, nameof(MaxCurves));

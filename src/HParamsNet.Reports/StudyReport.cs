@@ -75,7 +75,7 @@ public sealed class StudyReport
         IEnumerable<(string, IReadOnlyList<ReportTrial>)> sources = (rows ?? table.Rows).GroupBy(r => r.LogDir).Select(source => (source.Key, (IReadOnlyList<ReportTrial>)[.. source
             .OrderBy(r => r.Sessions.Min(s => s.StartTime))
             .ThenBy(r => r.Name, StringComparer.Ordinal)
-            .Select((row, i) => TrialOf(row, i + 1, objective))]));
+            .Select((row, i) => TrialOf(row, i + 1, objective, options))]));
         return Assemble(sources, table.HParamNames, objective, direction, options);
     }
 
@@ -151,8 +151,9 @@ public sealed class StudyReport
             : throw new ArgumentException($"{wanted} is not a metric of the sources; they have: {Listed()}.", nameof(table));
     }
 
-    private static ReportTrial TrialOf(ComparisonRow row, int number, Metric objective)
+    private static ReportTrial TrialOf(ComparisonRow row, int number, Metric objective, ReportOptions options)
     {
+        double? Last(Metric metric) => row.Metrics.TryGetValue((metric.Group, metric.Tag), out MetricSummary? m) && double.IsFinite(m.Last) ? m.Last : null;
         row.Metrics.TryGetValue((objective.Group, objective.Tag), out MetricSummary? summary);
         double?[]? folds = row.Sessions.Count > 1 ? [.. row.Sessions.Select(s => s.Last(objective.Group, objective.Tag)?.Value)] : null;
         IReadOnlyList<Events.ScalarPoint> points = row.Sessions[0].Scalars.GetValueOrDefault((objective.Group, objective.Tag)) ?? [];
@@ -166,6 +167,8 @@ public sealed class StudyReport
             row.HParams,
             row.Sessions.Min(s => s.StartTime),
             row.Sessions.All(s => s.HasEnd) ? row.Sessions.Max(s => s.EndTime) : null,
-            [.. points.Select(p => new[] { (double)p.Step, p.Value })]);
+            [.. points.Select(p => new[] { (double)p.Step, p.Value })],
+            options.Objectives.Count > 1 ? [.. options.Objectives.Select(o => Last(o.Metric))] : [],
+            options.Objectives.Count > 1 ? [.. options.Constraints.Select(Last)] : []);
     }
 }

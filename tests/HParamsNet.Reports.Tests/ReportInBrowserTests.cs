@@ -36,6 +36,38 @@ public class ReportInBrowserTests
     }
 
     [Test]
+    public async Task A_report_of_several_objectives_draws_the_front_and_the_hypervolume([Values(2, 3)] int objectives)
+    {
+        using var dir = new TempDirectory();
+        await Studies.SeveralObjectivesAsync(dir.Combine("study"), objectives);
+        string path = dir.Combine("front.html");
+
+        // What `hparams report` does: the objectives come from the study's record.
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = HParamsNet.Cli.CliApp.Run(["report", dir.Combine("study"), "-o", path], output, error);
+        Assert.That((exit, error.ToString()), Is.EqualTo((0, string.Empty)));
+
+        Loaded page = await OpenAsync(path, $"front-{objectives}.png");
+        int grids = await OpenGridsAsync(path);
+
+        Assert.That(page.Errors, Is.Empty);
+        Assert.That(page.Charts.Select(c => c.Id), Is.SupersetOf(new[] { "front", "hypervolume" }));
+        Assert.That(page.Charts.Where(c => c.Canvases == 0 || c.Points == 0).Select(c => c.Id), Is.Empty, "every plot drew data");
+        Assert.That(grids, Is.EqualTo(objectives == 2 ? 1 : 3), "a scatter for two objectives, every pair for three");
+        Assert.That(page.Notes, Does.Contain("Infeasible trials (a constraint above 0: over_budget)"));
+    }
+
+    private static async Task<int> OpenGridsAsync(string path)
+    {
+        await using IBrowser browser = await Browser.LaunchAsync();
+        await using IPage page = await browser.NewPageAsync();
+        await page.GoToAsync(new Uri(path).AbsoluteUri, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.body.getAttribute('data-rendered') === 'true'", new WaitForFunctionOptions { Timeout = 60_000 });
+        return await page.EvaluateExpressionAsync<int>("echarts.getInstanceByDom(document.getElementById('front')).getOption().grid.length");
+    }
+
+    [Test]
     public async Task The_quickstart_report_loads_clean_and_draws_every_plot()
     {
         using var dir = new TempDirectory();

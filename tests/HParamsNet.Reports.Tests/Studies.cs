@@ -60,4 +60,30 @@ internal static class Studies
             Strategy = new GridSearch(),
             CrossValidation = new CrossValidationOptions(new KFold(3), 9),
         }).RunAsync(trial => (trial.Get<int>("units") / 32.0) + (trial.Get<string>("optimizer") == "adam" ? 0.1 : 0) + (0.01 * trial.Fold!.Index));
+
+    public static readonly Metric Error = new("error");
+    public static readonly Metric Size = new("size");
+    public static readonly Metric OverBudget = new("over_budget");
+
+    /// <summary>Objectives of <see cref="SeveralObjectivesAsync"/>: error and size, both minimised; a third (latency) when asked.</summary>
+    public static Objective[] Objectives(int count) =>
+        [.. new[] { new Objective(Error, StudyDirection.Minimize), new Objective(Size, StudyDirection.Minimize), new Objective(new Metric("latency"), StudyDirection.Minimize) }.Take(count)];
+
+    /// <summary>A trade-off of two or three objectives with a constraint (over budget when units > 100), tuned by the GP.</summary>
+    public static Task<StudyResult> SeveralObjectivesAsync(string logDir, int objectives = 2, int trials = 40) =>
+        new Tuner(new TunerOptions
+        {
+            LogDir = logDir,
+            Space = [LearningRate, Units],
+            Objectives = Objectives(objectives),
+            Constraints = [OverBudget],
+            MaxTrials = trials,
+            Seed = 4,
+        }).RunAsync(trial =>
+        {
+            double lr = Math.Log10(trial.Get<double>(LearningRate));
+            double units = trial.Get<int>(Units);
+            double[] values = [Math.Pow(lr + 2.5, 2) + (10 / units), units / 128.0, (units / 64.0) + Math.Abs(lr + 3)];
+            return new TrialValues(values.Take(objectives).ToArray(), new Dictionary<Metric, double> { [OverBudget] = units - 100 });
+        });
 }

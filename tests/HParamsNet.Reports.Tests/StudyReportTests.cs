@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using HParamsNet.Cli;
 using HParamsNet.Reports.Rendering;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tuning;
 
 namespace HParamsNet.Reports.Tests;
 
@@ -30,6 +31,46 @@ public class StudyReportTests
         Assert.That(report.Axes.Select(a => (a.Name, a.Numeric, a.Log)), Is.EqualTo(new[] { ("lr", true, true), ("units", true, false), ("optimizer", false, false) }));
         Assert.That(report.Axes[2].Categories, Is.EqualTo(new[] { "adam", "rmsprop", "sgd" }));
         Assert.That(report.Importances[dir.Path], Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task A_study_with_two_objectives_reports_its_front_and_a_hypervolume_that_never_falls()
+    {
+        using var dir = new TempDirectory();
+        StudyResult result = await Studies.SeveralObjectivesAsync(dir.Path);
+        var options = new ReportOptions { Objectives = Studies.Objectives(2), Constraints = [Studies.OverBudget] };
+
+        string html = StudyReport.Load([dir.Path], options).ToHtml();
+
+        string json = Regex.Match(html, "<script type=\"application/json\" id=\"report-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        using JsonDocument data = JsonDocument.Parse(json);
+        JsonElement source = data.RootElement.GetProperty("sources")[0];
+        JsonElement front = source.GetProperty("front");
+        int[] onFront = [.. front.GetProperty("front").EnumerateArray().Select(e => e.GetInt32())];
+        double[] hypervolume = [.. front.GetProperty("hypervolume").EnumerateArray().Select(p => p[1].GetDouble())];
+        Assert.That(onFront, Is.EqualTo(result.ParetoFront.Select(t => t.Number)), "the page's front is the study's");
+        Assert.That(result.Trials.Any(t => !t.IsFeasible), Is.True, "the study tried infeasible trials");
+        Assert.That(source.GetProperty("trials").EnumerateArray().Count(t => t.GetProperty("feasible").GetBoolean() == false), Is.EqualTo(result.Trials.Count(t => t.State == Trials.TrialState.Complete && !t.IsFeasible)));
+        Assert.That(hypervolume, Is.Ordered, "the front only grows");
+        Assert.That(hypervolume[^1], Is.Positive);
+        double[] reference = [.. front.GetProperty("reference").EnumerateArray().Select(e => e.GetDouble())];
+        double expected = Trials.Hypervolume.Of(result.ParetoFront.Select(t => t.Values.ToArray()), reference);
+        Assert.That(hypervolume[^1], Is.EqualTo(expected).Within(1e-6 * expected), "the last point is the front's exact hypervolume (float32 values on disk)");
+        Assert.That(data.RootElement.GetProperty("objectives").EnumerateArray().Select(o => o.GetProperty("metric").GetString()), Is.EqualTo(new[] { "error", "size" }));
+    }
+
+    [Test]
+    public async Task A_one_objective_report_has_no_front()
+    {
+        using var dir = new TempDirectory();
+        await Studies.CrossValidatedAsync(dir.Path);
+
+        string html = StudyReport.Load([dir.Path]).ToHtml();
+
+        string json = Regex.Match(html, "<script type=\"application/json\" id=\"report-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        using JsonDocument data = JsonDocument.Parse(json);
+        Assert.That(data.RootElement.GetProperty("objectives").GetArrayLength(), Is.Zero);
+        Assert.That(data.RootElement.GetProperty("sources")[0].TryGetProperty("front", out _), Is.False);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HParamsNet.Reports;
+using HParamsNet.Sessions;
 
 namespace HParamsNet.Cli.Commands;
 
@@ -46,6 +47,13 @@ internal static class ReportCommand
                 Direction = selected.Minimize ? StudyDirection.Minimize : StudyDirection.Maximize,
                 Space = StudyReport.DeclaredSpace(inputs.Dirs),
             };
+
+            // A study with several objectives, as its record says: the page draws its front.
+            if (inputs.Dirs.Select(HParamsLogReader.ReadStudyRecord).FirstOrDefault(r => r is { Objectives.Count: > 1 }) is { } record)
+            {
+                options = options with { Objectives = record.Objectives, Constraints = record.Constraints };
+            }
+
             StudyReport report = StudyReport.Create(selected.Table, options, selected.Rows);
             string path = Path.GetFullPath(parse.GetValue(output)!);
             try

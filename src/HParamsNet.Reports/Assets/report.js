@@ -48,8 +48,10 @@
       var wall = hours >= 1 ? hours.toFixed(1) + " h" : source.wallSeconds >= 60 ? (source.wallSeconds / 60).toFixed(1) + " min" : source.wallSeconds.toFixed(1) + " s";
       var rows = [
         ["trials", source.trials.length + (states ? " (" + states + ")" : "")],
-        ["best", best ? fmt(best.value) + (best.std !== undefined ? " ± " + fmt(best.std) : "") + " — " + best.name : "none complete"],
-        ["best hparams", best ? Object.keys(best.p).map(function (k) { return k + "=" + fmt(best.p[k]); }).join(", ") : ""],
+        source.front ? ["Pareto front", source.front.front.length + " trials (no one best with " + data.objectives.length + " objectives)"]
+          : ["best", best ? fmt(best.value) + (best.std !== undefined ? " ± " + fmt(best.std) : "") + " — " + best.name : "none complete"],
+        source.front ? ["objectives", data.objectives.map(function (o) { return o.metric + " (" + o.direction + ")"; }).join(", ") + (data.constraints.length ? "; constraints " + data.constraints.join(", ") + " <= 0" : "")]
+          : ["best hparams", best ? Object.keys(best.p).map(function (k) { return k + "=" + fmt(best.p[k]); }).join(", ") : ""],
         ["wall time", wall],
         ["strategy", data.strategy || "not recorded in the source"]
       ];
@@ -74,6 +76,69 @@
       tooltip: { trigger: "item", formatter: function (p) { return esc((p.data[2] || "") + " #" + p.data[0] + ": " + fmt(p.data[1])); } },
       legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 40 },
       xAxis: { type: "value", name: "trial", minInterval: 1 }, yAxis: { type: "value", name: data.metric, scale: true }, series: series
+    });
+  }
+
+  // Several objectives: the Pareto front (a scatter for two, a scatter matrix for more) and the
+  // hypervolume of the front by trial. The panels exist only for such a study.
+  function panel(id, title, after) {
+    var section = document.createElement("section");
+    section.className = "panel";
+    section.innerHTML = "<h2>" + esc(title) + "</h2><p class=\"note\" id=\"" + id + "-note\"></p><div class=\"chart" + (id === "front" ? " tall" : "") + "\" id=\"" + id + "\" data-chart=\"" + id + "\"></div>";
+    after.parentNode.insertBefore(section, after.nextSibling);
+    return section;
+  }
+
+  function front() {
+    var objectives = data.objectives;
+    var m = objectives.length;
+    var anchor = panel("front", "Pareto front", el("history").parentNode);
+    panel("hypervolume", "Hypervolume by trial", anchor);
+    var pairs = [];
+    for (var a = 0; a < m; a++) { for (var b = a + 1; b < m; b++) { pairs.push([a, b]); } }
+    var columns = Math.ceil(Math.sqrt(pairs.length));
+    var rows = Math.ceil(pairs.length / columns);
+    var grids = [], xAxes = [], yAxes = [], series = [];
+    pairs.forEach(function (pair, k) {
+      var col = k % columns, row = Math.floor(k / columns);
+      grids.push({ left: (6 + col * 94 / columns) + "%", width: (94 / columns - 8) + "%", top: (8 + row * 90 / rows) + "%", height: (90 / rows - 14) + "%" });
+      xAxes.push({ gridIndex: k, type: "value", scale: true, name: objectives[pair[0]].metric, nameLocation: "middle", nameGap: 24 });
+      yAxes.push({ gridIndex: k, type: "value", scale: true, name: objectives[pair[1]].metric });
+      data.sources.forEach(function (source, i) {
+        var onFront = {};
+        (source.front ? source.front.front : []).forEach(function (n) { onFront[n] = true; });
+        var withValues = source.trials.filter(function (t) { return t.state === "complete" && t.v && typeof t.v[pair[0]] === "number" && typeof t.v[pair[1]] === "number"; });
+        function points(list) { return list.map(function (t) { return [t.v[pair[0]], t.v[pair[1]], t.name, t.n]; }); }
+        var color = palette[i % palette.length];
+        series.push({ name: seriesName(source, "trial"), type: "scatter", xAxisIndex: k, yAxisIndex: k, symbolSize: 5, itemStyle: { color: color, opacity: 0.35 },
+          data: points(withValues.filter(function (t) { return t.feasible !== false && !onFront[t.n]; })) });
+        series.push({ name: seriesName(source, "infeasible"), type: "scatter", xAxisIndex: k, yAxisIndex: k, symbol: "triangle", symbolSize: 6, itemStyle: { color: "#868e96", opacity: 0.6 },
+          data: points(withValues.filter(function (t) { return t.feasible === false; })) });
+        var best = withValues.filter(function (t) { return onFront[t.n]; }).sort(function (x, y) { return x.v[pair[0]] - y.v[pair[0]]; });
+        series.push({ name: seriesName(source, "Pareto front"), type: m === 2 ? "line" : "scatter", xAxisIndex: k, yAxisIndex: k, symbolSize: 8,
+          lineStyle: { width: 2, color: color }, itemStyle: { color: color }, data: points(best) });
+      });
+    });
+    var sizes = data.sources.map(function (s) { return s.front ? s.front.front.length : 0; });
+    el("front-note").textContent = (m === 2 ? "Each completed trial's " + objectives[0].metric + " against its " + objectives[1].metric + "; the front (trials no other feasible trial beats in both) is joined."
+      : "Each pair of the " + m + " objectives; the front's trials (no other feasible trial beats them in all) are drawn large.") +
+      " Objectives: " + objectives.map(function (o) { return o.metric + " (" + o.direction + ")"; }).join(", ") + "." +
+      (data.constraints.length > 0 ? " Infeasible trials (a constraint above 0: " + data.constraints.join(", ") + ") are grey triangles and never on the front." : "") +
+      " Front size: " + sizes.join(", ") + ".";
+    chart("front", {
+      tooltip: { trigger: "item", formatter: function (p) { return esc(p.data[2] + " #" + p.data[3] + ": " + fmt(p.data[0]) + ", " + fmt(p.data[1])); } },
+      legend: { top: 0 }, grid: grids, xAxis: xAxes, yAxis: yAxes, series: series
+    });
+
+    el("hypervolume-note").textContent = "The hypervolume the front of the trials so far dominates, by trial number, up to a reference point a tenth of each objective's range beyond its worst feasible value (" +
+      data.sources.map(function (s) { return s.front ? "(" + s.front.reference.map(fmt).join(", ") + ")" : "none"; }).join("; ") + "). It never decreases; flat stretches are trials that did not improve the front.";
+    chart("hypervolume", {
+      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 70, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: "value", name: "trial", minInterval: 1 }, yAxis: { type: "value", name: "hypervolume", scale: true },
+      series: data.sources.map(function (source, i) {
+        return { name: seriesName(source, "hypervolume"), type: "line", step: "end", showSymbol: false, lineStyle: { width: 2, color: palette[i % palette.length] },
+          data: source.front ? source.front.hypervolume : [] };
+      })
     });
   }
 
@@ -255,6 +320,7 @@
 
   summary();
   history();
+  if (data.objectives && data.objectives.length > 1) { front(); }
   importance();
   parallel();
   slices();

@@ -10,17 +10,25 @@ internal sealed record ReportData(
     string Direction,
     string? Strategy,
     [property: System.Text.Json.Serialization.JsonPropertyName("hparams")] IReadOnlyList<AxisData> HParams,
-    IReadOnlyList<SourceData> Sources)
+    IReadOnlyList<SourceData> Sources,
+    IReadOnlyList<ObjectiveData> Objectives,
+    IReadOnlyList<string> Constraints)
 {
+    private static string Label(Metric metric) => metric.Group.Length == 0 ? metric.Tag : $"{metric.Group}/{metric.Tag}";
+
     public static ReportData From(StudyReport report) => new(
         report.Options.Title,
         report.Options.TimeProvider.GetUtcNow().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-        report.Objective.Group.Length == 0 ? report.Objective.Tag : $"{report.Objective.Group}/{report.Objective.Tag}",
+        Label(report.Objective),
         report.Direction == StudyDirection.Minimize ? "minimize" : "maximize",
         report.Options.Strategy,
         [.. report.Axes.Select(a => new AxisData(a.Name, a.Numeric ? "number" : "category", a.Log, a.Why, a.Categories))],
-        [.. report.Sources.Select(s => SourceData.From(s, report.Direction, report.Axes.Where(a => !a.Numeric).Select(a => a.Name).ToHashSet(StringComparer.Ordinal), report.Options))]);
+        [.. report.Sources.Select(s => SourceData.From(s, report.Direction, report.Axes.Where(a => !a.Numeric).Select(a => a.Name).ToHashSet(StringComparer.Ordinal), report.Options))],
+        report.Options.Objectives.Count > 1 ? [.. report.Options.Objectives.Select(o => new ObjectiveData(Label(o.Metric), o.Direction == StudyDirection.Minimize ? "minimize" : "maximize"))] : [],
+        report.Options.Objectives.Count > 1 ? [.. report.Options.Constraints.Select(Label)] : []);
 }
+
+internal sealed record ObjectiveData(string Metric, string Direction);
 
 internal sealed record AxisData(string Name, string Kind, bool Log, string Why, IReadOnlyList<string> Categories);
 
@@ -34,7 +42,8 @@ internal sealed record SourceData(
     IReadOnlyList<int> ParallelTrials,
     int CurvesTotal,
     bool CurvesThinned,
-    IReadOnlyList<TrialData> Trials)
+    IReadOnlyList<TrialData> Trials,
+    FrontData? Front)
 {
     public static SourceData From(ReportSource source, StudyDirection direction, IReadOnlySet<string> categories, ReportOptions options)
     {
@@ -51,14 +60,15 @@ internal sealed record SourceData(
             [.. lines.Order()],
             source.Trials.Count(t => t.Curve.Count > 0),
             source.Trials.Any(t => curves.Contains(t.Number) && t.Curve.Count > TrialSampling.MaxPoints),
-            [.. source.Trials.Select(t => TrialData.From(t, categories, curves.Contains(t.Number)))]);
+            [.. source.Trials.Select(t => TrialData.From(t, categories, curves.Contains(t.Number)))],
+            FrontData.From(source.Trials, options.Objectives));
     }
 }
 
 internal sealed record ImportanceData(string Name, double Importance);
 
 /// <summary>A trial; hparam values as the page shows them: numbers on numeric axes, labels on category axes (formatted here, once, so the page matches them to the axis as written).</summary>
-internal sealed record TrialData(int N, string Name, string State, double? Value, double? Std, IReadOnlyList<double?>? Folds, IReadOnlyDictionary<string, object> P, double Start, double? End, IReadOnlyList<double[]>? Curve)
+internal sealed record TrialData(int N, string Name, string State, double? Value, double? Std, IReadOnlyList<double?>? Folds, IReadOnlyDictionary<string, object> P, double Start, double? End, IReadOnlyList<double[]>? Curve, IReadOnlyList<double?>? V, bool? Feasible)
 {
     public static TrialData From(ReportTrial trial, IReadOnlySet<string> categories, bool withCurve) => new(
         trial.Number,
@@ -70,5 +80,7 @@ internal sealed record TrialData(int N, string Name, string State, double? Value
         trial.HParams.ToDictionary(p => p.Key, p => p.Value is long or double && !categories.Contains(p.Key) ? p.Value : HParamAxis.Label(p.Value), StringComparer.Ordinal),
         trial.Start,
         trial.End,
-        withCurve && trial.Curve.Count > 0 ? TrialSampling.Thin(trial.Curve) : null);
+        withCurve && trial.Curve.Count > 0 ? TrialSampling.Thin(trial.Curve) : null,
+        trial.Values.Count > 0 ? trial.Values : null,
+        trial.Values.Count > 0 ? trial.IsFeasible : null);
 }

@@ -123,3 +123,21 @@ public class ParetoTests
             return Math.Abs(volume - (2 * area)) < 1e-9 * Math.Max(1, volume);
         });
 }
+
+/// <summary>The GP's sorted two-objective front gives the hypervolume improvement the general algorithm gives.</summary>
+public class SortedFrontTests
+{
+    [FsCheck.NUnit.Property(MaxTest = 500)]
+    public Property The_sorted_front_adds_what_the_general_algorithm_adds() =>
+        Prop.ForAll(
+            Gen.ArrayOf(Gen.ArrayOf(Gen.Choose(0, 24).Select(v => v / 2.0), 2)).ToArbitrary(),
+            Gen.ArrayOf(Gen.Choose(0, 24).Select(v => v / 2.0), 2).ToArbitrary(),
+            (points, point) =>
+            {
+                double[] reference = [11, 11];
+                var front = Pareto.Front(points).Select(i => points[i]).ToList();
+                double expected = Hypervolume.Improvement(front, point, reference);
+                double actual = new HParamsNet.Tuning.Strategies.SortedFront2D(front, reference).Improvement(point);
+                return (Math.Abs(expected - actual) < 1e-9).Label($"expected {expected}, got {actual}");
+            });
+}

@@ -76,6 +76,7 @@ public class SeveralObjectivesTests
         Assert.That(expected, Has.Count.GreaterThan(1), "a front, not a single best");
         Assert.That(fronts[0].Select(t => t.Number), Is.EqualTo(expected));
         Assert.That(fronts[1].Select(t => t.Number), Is.EqualTo(expected));
+        Assert.That((await reader.GetParetoFrontAsync("tradeoff")).Select(t => t.Number), Is.EqualTo(expected), "the storage's query, for a reader without the study's options");
         Assert.That(all.Where(t => t.Constraints.Single() > 0).Select(t => t.Number), Is.Not.Empty.And.No.AnyOf(expected.Cast<object>().ToArray()), "infeasible trials were tried and are off the front");
 
         // TensorBoard shows each objective and the constraint as a metric column of every session.

@@ -13,14 +13,18 @@ namespace HParamsNet.Tuning.Strategies;
 /// </summary>
 public sealed partial class GpSearch
 {
-    // How far below its mean a model's value is taken to be: the optimism of the lower confidence bound.
-    private const double Optimism = 1.0;
+    // How far below its mean a model's value is taken to be: the optimism of the lower confidence
+    // bound. On the multi-objective suite (3 seeds x 100 trials) 0.2 beat 1.0 and 0.5 on every
+    // problem (dtlz2: 0.11 against 0.18 and 0.13); 0 was as good on dtlz2 but never explores.
+    private const double Optimism = 0.2;
 
     // A model per objective and constraint: each refits its kernel when the study has grown by this
     // fraction (three times the one-objective default), so that their fits together cost about one.
     private const double SeveralRefitGrowth = 0.3;
 
-    // One proposal in this many seeks an end of the front.
+    // With two objectives, one proposal in this many seeks an end of the front. With more, the
+    // ends are corners the hypervolume improvement already reaches, and seeking them repeated
+    // them (dtlz2: 7 of 100 trials at one corner; 0.101 without, 0.114 with).
     private const int EndEvery = 5;
 
     private IReadOnlyDictionary<HParam, object>? ProposeForSeveral(StrategyContext context, SpaceEncoding encoding, UnitCube cube)
@@ -107,12 +111,24 @@ public sealed partial class GpSearch
             return high + (0.1 * Math.Max(high - low, 1e-3));
         })];
 
-        // Every few proposals one objective alone (with a little of the others, to land on the
-        // front): the ends of the front, which a hypervolume measured from far away values most.
-        int? end = context.TrialNumber % EndEvery == 0 ? context.TrialNumber / EndEvery % objectives : null;
+        // Every few proposals one objective alone (with a little of the other, to land on the
+        // front): the ends of a two-objective front, which a hypervolume measured from far away
+        // values most.
+        int? end = objectives == 2 && context.TrialNumber % EndEvery == 0 ? context.TrialNumber / EndEvery % objectives : null;
+
+        SortedFront2D? sorted = objectives == 2 ? new SortedFront2D(front, reference) : null;
+
+        // A configuration tried already scores nothing: its optimistic point sits a little below
+        // the front it is on, and without this the search proposed it again and again.
+        var tried = new HashSet<string>(x.Select(Key), StringComparer.Ordinal);
 
         double Score(double[] point)
         {
+            if (tried.Contains(Key(point)))
+            {
+                return double.NegativeInfinity;
+            }
+
             var optimistic = new double[objectives];
             for (int i = 0; i < objectives; i++)
             {
@@ -134,7 +150,7 @@ public sealed partial class GpSearch
 
             // What the optimistic point adds to the front; where it adds nothing, how far it is from
             // adding something (so that the search still has a slope to follow).
-            double improvement = Hypervolume.Improvement(front, optimistic, reference);
+            double improvement = sorted is not null ? sorted.Improvement(optimistic) : Hypervolume.Improvement(front, optimistic, reference);
             return improvement > 0 ? improvement * feasible : -DistanceToFront(front, optimistic, reference) - (1 - feasible);
         }
 
@@ -151,8 +167,19 @@ public sealed partial class GpSearch
         int[] others = [.. anchorList];
         random.Shuffle(others);
         near.AddRange(others.Take(Math.Max(0, 5 - near.Count)).Select(k => points[k]));
-        return encoding.Decode(cube.FromUnit(MaximiseAcquisition(Score, cube, near, random)));
+        IReadOnlyDictionary<HParam, object> proposal = encoding.Decode(cube.FromUnit(MaximiseAcquisition(Score, cube, near, random)));
+        if (end is not null && context.IsTaken(proposal))
+        {
+            // This end is reached already (the same configuration again): improve the front instead.
+            end = null;
+            proposal = encoding.Decode(cube.FromUnit(MaximiseAcquisition(Score, cube, near, random)));
+        }
+
+        return proposal;
     }
+
+    // A point in the unit cube to the ninth decimal: what tells two configurations apart after snapping.
+    private static string Key(double[] point) => string.Join(',', point.Select(v => Math.Round(v, 9).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
     // How much a point must improve in every objective before no point of the front dominates it.
     private static double DistanceToFront(List<double[]> front, double[] point, double[] reference)
