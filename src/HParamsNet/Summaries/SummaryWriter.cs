@@ -14,7 +14,7 @@ namespace HParamsNet.Summaries;
 /// session start and one session end per run, strictly increasing steps per tag, no reserved tags.
 /// Thread-safe.
 /// </remarks>
-public sealed class SummaryWriter : IDisposable, IAsyncDisposable
+public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 {
     private readonly EventFileWriter _events;
     private readonly TimeProvider _time;
@@ -82,6 +82,11 @@ public sealed class SummaryWriter : IDisposable, IAsyncDisposable
 
         lock (_lock)
         {
+            if (_pluginOfTag.Count > 0 && _pluginOfTag.TryGetValue(tag, out string? plugin))
+            {
+                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}' already holds {plugin}; TensorBoard shows a tag in one dashboard only. Give the scalars another tag.", nameof(tag));
+            }
+
             if (_lastSteps.TryGetValue(tag, out long previous) && step <= previous)
             {
                 throw new ArgumentException(

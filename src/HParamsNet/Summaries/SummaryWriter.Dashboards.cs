@@ -1,0 +1,97 @@
+using HParamsNet.Protos;
+
+namespace HParamsNet.Summaries;
+
+/// <summary>The dashboards besides scalars and hparams: histograms (and distributions), text and PR curves.</summary>
+public sealed partial class SummaryWriter
+{
+    private readonly Dictionary<string, string> _pluginOfTag = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Writes a histogram of <paramref name="values"/> at <paramref name="step"/> for the Histograms
+    /// and Distributions dashboards, as <c>tf.summary.histogram</c> does (<paramref name="buckets"/>
+    /// equal-width buckets from the minimum to the maximum).
+    /// </summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="values">The data (weights, gradients, activations); every value finite.</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="buckets">How many buckets; at least 1.</param>
+    /// <exception cref="ArgumentException">A NaN or infinite value (nothing is written), a reserved or reused tag, or a step not after the previous one.</exception>
+    public void Histogram(string tag, ReadOnlySpan<double> values, long step, int buckets = HistogramSummaries.DefaultBuckets) =>
+        Write(tag, step, HistogramSummaries.PluginName, HistogramSummaries.Histogram(tag, values, buckets));
+
+    /// <summary>Writes a histogram of float values (see <see cref="Histogram(string, ReadOnlySpan{double}, long, int)"/>).</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="values">The data; every value finite.</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="buckets">How many buckets; at least 1.</param>
+    public void Histogram(string tag, ReadOnlySpan<float> values, long step, int buckets = HistogramSummaries.DefaultBuckets)
+    {
+        var widened = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            widened[i] = values[i];
+        }
+
+        Histogram(tag, widened, step, buckets);
+    }
+
+    /// <summary>Writes Markdown for the Text dashboard (tables, lists, code; raw HTML is shown escaped).</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="markdown">The text.</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <exception cref="ArgumentException">A reserved or reused tag, or a step not after the previous one.</exception>
+    public void Text(string tag, string markdown, long step) =>
+        Write(tag, step, TextSummaries.PluginName, TextSummaries.Text(tag, markdown));
+
+    /// <summary>
+    /// Writes a precision-recall curve of binary <paramref name="labels"/> against predicted
+    /// probabilities for the PR Curves dashboard, with the counts TensorBoard's own summary computes.
+    /// </summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="labels">Whether each example is positive.</param>
+    /// <param name="predictions">Each example's predicted probability of being positive, in [0, 1].</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="thresholds">Thresholds evenly spread over [0, 1]; at least 2.</param>
+    /// <exception cref="ArgumentException">Different lengths, a prediction outside [0, 1] (nothing is written), a reserved or reused tag, or a step not after the previous one.</exception>
+    public void PrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<double> predictions, long step, int thresholds = PrCurveSummaries.DefaultThresholds) =>
+        Write(tag, step, PrCurveSummaries.PluginName, PrCurveSummaries.PrCurve(tag, labels, predictions, thresholds));
+
+    /// <summary>Writes a precision-recall curve of float32 predictions (see <see cref="PrCurve(string, ReadOnlySpan{bool}, ReadOnlySpan{double}, long, int)"/>).</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="labels">Whether each example is positive.</param>
+    /// <param name="predictions">Each example's predicted probability of being positive, in [0, 1].</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="thresholds">Thresholds evenly spread over [0, 1]; at least 2.</param>
+    public void PrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<float> predictions, long step, int thresholds = PrCurveSummaries.DefaultThresholds) =>
+        Write(tag, step, PrCurveSummaries.PluginName, PrCurveSummaries.PrCurve(tag, labels, predictions, thresholds));
+
+    // One rule for every dashboard's tag: not reserved, one plugin per tag (TensorBoard keeps a
+    // tag's first metadata, so a second kind under it would be read as the first), steps forward.
+    private void Write(string tag, long step, string plugin, Summary summary)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        if (tag.StartsWith(HParamsSummaries.ReservedTagPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Tag '{tag}' starts with '{HParamsSummaries.ReservedTagPrefix}', which TensorBoard reserves for the HParams plugin; choose another tag.", nameof(tag));
+        }
+
+        lock (_lock)
+        {
+            string? holds = _pluginOfTag.TryGetValue(tag, out string? known) ? known : _lastSteps.ContainsKey(tag) ? "scalars" : null;
+            if (holds is not null && holds != plugin)
+            {
+                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}' already holds {holds}; TensorBoard shows a tag in one dashboard only. Give the {plugin} another tag.", nameof(tag));
+            }
+
+            if (_lastSteps.TryGetValue(tag, out long previous) && step <= previous)
+            {
+                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}': step {step} is not after the previous step {previous}; log each step once, in increasing order.", nameof(step));
+            }
+
+            _events.WriteSummary(summary, step);
+            _lastSteps[tag] = step;
+            _pluginOfTag[tag] = plugin;
+        }
+    }
+}
