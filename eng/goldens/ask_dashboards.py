@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """ask_dashboards.py WORKDIR LOGDIR
 
-Prints what TensorBoard's own backend serves to its Histograms, Distributions, PR Curves and Text
-dashboards for LOGDIR (tags per run, then each run and tag's data, wall times dropped), as one
-sorted JSON document, so that two log directories can be diffed: TensorBoard's own files against
-ours. WORKDIR comes from ../shared/tensorboard/oracle/setup.sh.
+Prints what TensorBoard's own backend serves to its Histograms, Distributions, PR Curves, Text,
+Images and Audio dashboards for LOGDIR (tags per run, then each run and tag's data, wall times
+dropped; each image and clip fetched and decoded, given as its size or WAV parameters and the
+SHA-256 of its pixels or samples), as one sorted JSON document, so that two log directories can be
+diffed: TensorBoard's or PyTorch's files against ours. WORKDIR comes from
+../shared/tensorboard/oracle/setup.sh. `--plugins images,audio` limits the plugins asked.
 """
 
+import hashlib
+import io
 import json
 import logging
+import wave
 import os
 import sys
 import urllib.parse
@@ -32,7 +37,24 @@ def _drop_wall_times(value):
     return value
 
 
-def ask(workdir, logdir):
+MEDIA = {
+    "images": "/data/plugin/images/images",
+    "audio": "/data/plugin/audio/audio",
+}
+
+
+def _decoded(plugin, blob):
+    if plugin == "images":
+        from PIL import Image
+        image = Image.open(io.BytesIO(blob))
+        return {"mode": image.mode, "size": list(image.size), "pixels_sha256": hashlib.sha256(image.tobytes()).hexdigest()}
+    with wave.open(io.BytesIO(blob)) as clip:
+        frames = clip.readframes(clip.getnframes())
+        return {"channels": clip.getnchannels(), "sample_width": clip.getsampwidth(), "rate": clip.getframerate(),
+                "frames": clip.getnframes(), "samples_sha256": hashlib.sha256(frames).hexdigest()}
+
+
+def ask(workdir, logdir, plugins=None):
     sys.path.insert(0, os.path.join(workdir, "src"))
     sys.path.insert(0, "/work/shared/tensorboard/oracle")
     logging.getLogger("tensorboard").setLevel(logging.ERROR)
@@ -48,8 +70,33 @@ def ask(workdir, logdir):
             raise SystemExit("%s: HTTP %d %s" % (path, r.status_code, r.get_data(as_text=True)[:300]))
         return json.loads(r.get_data(as_text=True))
 
+    def blob(path):
+        r = client.get(path)
+        if r.status_code != 200:
+            raise SystemExit("%s: HTTP %d" % (path, r.status_code))
+        return r.get_data()
+
     out = {}
+    for plugin, data_path in MEDIA.items():
+        if plugins is not None and plugin not in plugins:
+            continue
+        tags = get("/data/plugin/%s/tags" % plugin)
+        answers = {}
+        for run, by_tag in sorted(tags.items()):
+            for tag, info in sorted(by_tag.items()):
+                samples = info.get("samples", 1) if isinstance(info, dict) else 1
+                for sample in range(samples):
+                    q = urllib.parse.urlencode({"run": run, "tag": tag, "sample": sample})
+                    entries = []
+                    for entry in get("%s?%s" % (data_path, q)):
+                        decoded = _decoded(plugin, blob("/data/plugin/%s/%s?%s" % (plugin, "individualImage" if plugin == "images" else "individualAudio", entry["query"])))
+                        kept = {k: v for k, v in entry.items() if k not in ("wall_time", "wallTime", "query")}
+                        entries.append(dict(kept, **decoded))
+                    answers["%s/%s/%d" % (run, tag, sample)] = entries
+        out[plugin] = {"tags": {run: {t: (v.get("samples") if isinstance(v, dict) else v) for t, v in sorted(tg.items())} for run, tg in tags.items()}, "data": answers}
     for plugin, data_path in PLUGINS.items():
+        if plugins is not None and plugin not in plugins:
+            continue
         tags = get("/data/plugin/%s/tags" % plugin)
         answers = {}
         for run, by_tag in sorted(tags.items()):
@@ -63,4 +110,6 @@ def ask(workdir, logdir):
 
 
 if __name__ == "__main__":
-    print(json.dumps(ask(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])), indent=1, sort_keys=True, ensure_ascii=False))
+    args = [a for a in sys.argv[1:] if not a.startswith("--plugins")]
+    chosen = next((a.split("=", 1)[1].split(",") for a in sys.argv[1:] if a.startswith("--plugins=")), None)
+    print(json.dumps(ask(os.path.abspath(args[0]), os.path.abspath(args[1]), chosen), indent=1, sort_keys=True, ensure_ascii=False))

@@ -2,7 +2,7 @@ using HParamsNet.Protos;
 
 namespace HParamsNet.Summaries;
 
-/// <summary>The dashboards besides scalars and hparams: histograms (and distributions), text and PR curves.</summary>
+/// <summary>The dashboards besides scalars and hparams: histograms (and distributions), text, PR curves, images and audio.</summary>
 public sealed partial class SummaryWriter
 {
     private readonly Dictionary<string, string> _pluginOfTag = new(StringComparer.Ordinal);
@@ -65,6 +65,48 @@ public sealed partial class SummaryWriter
     /// <param name="thresholds">Thresholds evenly spread over [0, 1]; at least 2.</param>
     public void PrCurve(string tag, ReadOnlySpan<bool> labels, ReadOnlySpan<float> predictions, long step, int thresholds = PrCurveSummaries.DefaultThresholds) =>
         Write(tag, step, PrCurveSummaries.PluginName, PrCurveSummaries.PrCurve(tag, labels, predictions, thresholds));
+
+    /// <summary>Writes an image for the Images dashboard: 8-bit pixels, height x width x channels (HWC), PNG-encoded.</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="pixels">The pixels, row by row; height x width x channels bytes.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="channels">1 (grey), 3 (RGB) or 4 (RGBA).</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <exception cref="ArgumentException">A wrong pixel count or channel count (nothing is written), a reserved or reused tag, or a step not after the previous one.</exception>
+    public void Image(string tag, byte[] pixels, int height, int width, int channels, long step) =>
+        Images(tag, [pixels], height, width, channels, step);
+
+    /// <summary>Writes an image from float pixels in [0, 1] (times 255, truncated, as PyTorch).</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="pixels">The pixels, row by row, each in [0, 1].</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="channels">1 (grey), 3 (RGB) or 4 (RGBA).</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    public void Image(string tag, ReadOnlySpan<float> pixels, int height, int width, int channels, long step) =>
+        Image(tag, MediaSummaries.ToBytes(pixels), height, width, channels, step);
+
+    /// <summary>Writes several images of one size at one step (TensorBoard shows them side by side), keeping the first <paramref name="maxOutputs"/>.</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="images">Each image's pixels, height x width x channels bytes.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="channels">1 (grey), 3 (RGB) or 4 (RGBA).</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="maxOutputs">Images kept at most.</param>
+    public void Images(string tag, IReadOnlyList<byte[]> images, int height, int width, int channels, long step, int maxOutputs = MediaSummaries.DefaultMaxOutputs) =>
+        Write(tag, step, MediaSummaries.ImagesPluginName, MediaSummaries.Image(tag, images, height, width, channels, maxOutputs));
+
+    /// <summary>Writes an audio clip for the Audio dashboard: float samples in [-1, 1], interleaved by channel, as 16-bit PCM WAV.</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="samples">The samples, frame by frame.</param>
+    /// <param name="sampleRate">Samples per second per channel; above 0.</param>
+    /// <param name="step">The step; strictly greater than this tag's previous step.</param>
+    /// <param name="channels">Channels; 1 by default.</param>
+    /// <exception cref="ArgumentException">A sample outside [-1, 1], a sample rate below 1, samples not whole frames (nothing is written), a reserved or reused tag, or a step not after the previous one.</exception>
+    public void Audio(string tag, ReadOnlySpan<float> samples, int sampleRate, long step, int channels = 1) =>
+        Write(tag, step, MediaSummaries.AudioPluginName, MediaSummaries.Audio(tag, samples, sampleRate, channels));
 
     // One rule for every dashboard's tag: not reserved, one plugin per tag (TensorBoard keeps a
     // tag's first metadata, so a second kind under it would be read as the first), steps forward.
