@@ -54,14 +54,27 @@ def _decoded(plugin, blob):
                 "frames": clip.getnframes(), "samples_sha256": hashlib.sha256(frames).hexdigest()}
 
 
+def _build_app(logdir, with_projector):
+    """The backend as the oracle's query.py builds it, plus the Projector (a plugin TensorBoard loads on its own)."""
+    from tensorboard import default, program
+    from tensorboard.backend import application
+    from tensorboard.backend.event_processing import data_ingester
+    from tensorboard.plugins.projector import projector_plugin
+
+    plugins = default.get_plugins() + ([projector_plugin.ProjectorPlugin] if with_projector else [])
+    tb = program.TensorBoard(plugins=plugins)
+    tb.configure(argv=["", "--logdir", logdir, "--load_fast=false", "--reload_task=blocking", "--reload_interval=0"])
+    ingester = data_ingester.LocalDataIngester(tb.flags)
+    ingester.start()
+    return application.TensorBoardWSGIApp(tb.flags, tb.plugin_loaders, ingester.data_provider, tb.assets_zip_provider, ingester.deprecated_multiplexer)
+
+
 def ask(workdir, logdir, plugins=None):
     sys.path.insert(0, os.path.join(workdir, "src"))
-    sys.path.insert(0, "/work/shared/tensorboard/oracle")
     logging.getLogger("tensorboard").setLevel(logging.ERROR)
-    from query import build_app
     from werkzeug.test import Client
 
-    app, _ = build_app(workdir, logdir)
+    app = _build_app(logdir, with_projector=plugins is not None and "projector" in plugins)
     client = Client(app)
 
     def get(path):
@@ -77,6 +90,22 @@ def ask(workdir, logdir, plugins=None):
         return r.get_data()
 
     out = {}
+    if plugins is not None and "custom_scalars" in plugins:
+        out["custom_scalars"] = get("/data/plugin/custom_scalars/layout")
+    if plugins is not None and "projector" in plugins:
+        projector = {}
+        for run in get("/data/plugin/projector/runs"):
+            info = get("/data/plugin/projector/info?" + urllib.parse.urlencode({"run": run}))
+            for embedding in info.get("embeddings", []):
+                q = urllib.parse.urlencode({"run": run, "name": embedding["tensorName"]})
+                vectors = blob("/data/plugin/projector/tensor?" + q)
+                entry = {"config": embedding, "tensor_sha256": hashlib.sha256(vectors).hexdigest(), "tensor_bytes": len(vectors)}
+                if embedding.get("metadataPath"):
+                    entry["metadata"] = blob("/data/plugin/projector/metadata?" + q).decode("utf-8")
+                if embedding.get("sprite"):
+                    entry["sprite"] = _decoded("images", blob("/data/plugin/projector/sprite_image?" + q))
+                projector["%s/%s" % (run, embedding["tensorName"])] = entry
+        out["projector"] = projector
     for plugin, data_path in MEDIA.items():
         if plugins is not None and plugin not in plugins:
             continue

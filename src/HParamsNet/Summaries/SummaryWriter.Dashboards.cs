@@ -108,6 +108,58 @@ public sealed partial class SummaryWriter
     public void Audio(string tag, ReadOnlySpan<float> samples, int sampleRate, long step, int channels = 1) =>
         Write(tag, step, MediaSummaries.AudioPluginName, MediaSummaries.Audio(tag, samples, sampleRate, channels));
 
+    /// <summary>Writes the Custom Scalars dashboard's layout (once per run; TensorBoard merges the runs' layouts).</summary>
+    /// <param name="layout">The categories and charts.</param>
+    /// <exception cref="ArgumentException">An empty layout, category or chart.</exception>
+    /// <exception cref="InvalidOperationException">This writer already wrote a layout.</exception>
+    public void CustomScalars(CustomScalarLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        Summary summary = layout.ToSummary();
+        lock (_lock)
+        {
+            if (_pluginOfTag.ContainsKey(CustomScalarLayout.Tag))
+            {
+                throw new InvalidOperationException($"Run '{LogDir}' has a custom scalars layout already; write one layout with every category.");
+            }
+        }
+
+        Write(CustomScalarLayout.Tag, 0, CustomScalarLayout.PluginName, summary);
+    }
+
+    /// <summary>
+    /// Writes an embedding for the Projector: vectors (one per point), optional labels and thumbnails,
+    /// as files in this run (<c>STEP/TAG/</c>) listed in its <c>projector_config.pbtxt</c>.
+    /// </summary>
+    /// <param name="tag">The embedding's name; one directory level (no '/').</param>
+    /// <param name="vectors">One vector per point, all of one length, finite.</param>
+    /// <param name="step">Which step the embedding is of (part of its name and directory).</param>
+    /// <param name="labels">One label per point; none when <see langword="null"/>.</param>
+    /// <param name="sprite">One thumbnail per point; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">No vectors, vectors of different lengths or with NaN, or labels or images not one per point (nothing is written).</exception>
+    /// <exception cref="IOException">The embedding was written at that step already (nothing is overwritten).</exception>
+    public void Embedding(string tag, IReadOnlyList<float[]> vectors, long step, IReadOnlyList<string>? labels = null, Sprite? sprite = null) =>
+        ProjectorFiles.Write(LogDir, tag, step, vectors, header: null, labels?.Select(l => (IReadOnlyList<string>)[l]).ToList(), sprite);
+
+    /// <summary>Writes an embedding whose points have several metadata columns (a header row names them).</summary>
+    /// <param name="tag">The embedding's name; one directory level (no '/').</param>
+    /// <param name="vectors">One vector per point, all of one length, finite.</param>
+    /// <param name="step">Which step the embedding is of.</param>
+    /// <param name="header">The columns' names.</param>
+    /// <param name="metadata">One row per point, a value per column.</param>
+    /// <param name="sprite">One thumbnail per point; none when <see langword="null"/>.</param>
+    public void Embedding(string tag, IReadOnlyList<float[]> vectors, long step, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> metadata, Sprite? sprite = null)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.Any(row => row is null || row.Count != header.Count))
+        {
+            throw new ArgumentException($"Every metadata row needs {header.Count} values, one per header column.", nameof(metadata));
+        }
+
+        ProjectorFiles.Write(LogDir, tag, step, vectors, header, metadata, sprite);
+    }
+
     // One rule for every dashboard's tag: not reserved, one plugin per tag (TensorBoard keeps a
     // tag's first metadata, so a second kind under it would be read as the first), steps forward.
     private void Write(string tag, long step, string plugin, Summary summary)
