@@ -314,3 +314,36 @@ public class CliTests
         Assert.That(output, Does.Contain("1E+300 (not a time)"));
     }
 }
+
+/// <summary><c>hparams ls --dashboards</c>: each run's tags per dashboard.</summary>
+public class LsDashboardsTests
+{
+    [Test]
+    public void Ls_with_dashboards_counts_each_runs_tags_per_dashboard()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hparamsnet-cli-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var writer = HParamsNet.Summaries.SummaryWriter.Create(Path.Combine(dir, "train")))
+            {
+                writer.Histogram("w1", [1.0, 2.0], 0);
+                writer.Histogram("w2", [1.0, 2.0], 0);
+                writer.Text("notes", "hello", 0);
+                writer.Image("sample", new byte[4], 2, 2, 1, 0);
+                writer.Scalar("loss", 1, 0);
+            }
+
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int exit = CliApp.Run(["ls", dir, "--dashboards"], output, error);
+
+            Assert.That((exit, error.ToString()), Is.EqualTo((0, string.Empty)));
+            string row = output.ToString().Split('\n').Single(l => l.Contains("train", StringComparison.Ordinal));
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(row, "\\b\\d+\\b").Select(m => m.Value), Is.EqualTo(new[] { "2", "1", "0", "1", "0" }), "histograms, images, audio, text, PR curves");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -13,9 +13,11 @@ internal static class LsCommand
     public static Command Create(CliContext context)
     {
         Argument<string[]> logDirs = LogDirArguments.Many();
-        var command = new Command("ls", "List experiments and sessions: hparams and metrics declared, sessions and groups, statuses, time span. A storage URL lists its studies.\n\nExamples:\n  hparams ls logs/hparam_tuning logs/grid_search_cv\n  hparams ls sqlite:///home/me/studies.db")
+        var dashboards = new Option<bool>("--dashboards") { Description = "Also count each run's tags per dashboard (histograms, images, audio, text, PR curves); reads every event, so it takes longer." };
+        var command = new Command("ls", "List experiments and sessions: hparams and metrics declared, sessions and groups, statuses, time span. A storage URL lists its studies.\n\nExamples:\n  hparams ls logs/hparam_tuning logs/grid_search_cv\n  hparams ls sqlite:///home/me/studies.db\n  hparams ls logs/fit --dashboards")
         {
             logDirs,
+            dashboards,
         };
         command.SetAction(parse =>
         {
@@ -47,10 +49,36 @@ internal static class LsCommand
             }
 
             console.Write(table);
+            if (parse.GetValue(dashboards))
+            {
+                console.Write(DashboardTable(inputs, warnings.Options));
+            }
+
             warnings.Write(context);
             return 0;
         });
         return command;
+    }
+
+    private static readonly string[] DashboardKinds = ["histograms", "images", "audio", "text", "pr_curves"];
+
+    // One row per run that holds any of the other dashboards: its tags per dashboard.
+    private static Table DashboardTable(StudyInputs inputs, EventFileReaderOptions options)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("logdir", "run", "histograms", "images", "audio", "text", "pr_curves");
+        foreach (string dir in inputs.Dirs)
+        {
+            foreach (RunDirectory run in LogDirectory.FindRuns(dir))
+            {
+                IReadOnlyDictionary<string, int> counts = DashboardReader.TagCounts(DashboardReader.Read(run.Path, options));
+                if (counts.Values.Any(c => c > 0))
+                {
+                    table.AddRow([new Text(inputs.Label(dir)), new Text(run.Name), .. DashboardKinds.Select(k => new Text(counts[k].ToString(CultureInfo.InvariantCulture)))]);
+                }
+            }
+        }
+
+        return table;
     }
 
     private static string Time(double unixSeconds) =>
