@@ -1,6 +1,9 @@
 // Keras-style fit with TensorBoard's Keras callbacks: one model, per-epoch curves in the trial's
 // train/ and validation/ sub-runs (tf.keras.callbacks.TensorBoard), and the trial's hparams and
 // status in its run (hp.KerasCallback). Binary classification on the breast-cancer data set.
+// Every dashboard gets something: weight and gradient histograms (Histograms, Distributions),
+// the test set's PR curve and confusion matrix (PR Curves, Images, Text), a grouped chart of the
+// losses (Custom Scalars), the test rows in the Projector, and the validation accuracy as a tone (Audio).
 using HParamsNet;
 using HParamsNet.Examples;
 using HParamsNet.Summaries;
@@ -47,8 +50,24 @@ TrainingHistory history = model.Fit(train, new FitOptions
     BatchSize = 32,
     ValidationSplit = 0.2,
     Seed = 0,
-    Callbacks = [new TensorBoardCallback(runDir, model.Task.MetricName), new HParamsCallback(runDir, hparams)],
+    Callbacks =
+    [
+        new TensorBoardCallback(runDir, model.Task.MetricName) { HistogramFrequency = 5, ClassificationData = test, ClassificationFrequency = 10, Epochs = 30 },
+        new HParamsCallback(runDir, hparams),
+    ],
 });
+
+// The root run: a grouped chart of both losses, the test rows in the Projector, notes, and the
+// validation accuracy by epoch as a rising or falling tone (100 ms an epoch, 220-880 Hz).
+using (var root = SummaryWriter.Create(Path.Combine(logDir, "overview")))
+{
+    root.CustomScalars(new CustomScalarLayout([new CustomScalarCategory("Training", [new MultilineChart("Loss, train and validation", ["epoch_loss"]), new MultilineChart("Accuracy, train and validation", ["epoch_accuracy"])])]));
+    root.Embedding("test_rows", [.. Enumerable.Range(0, test.Count).Select(r => test.Features.Slice(r * test.Columns, test.Columns).ToArray())], 0, [.. test.Labels.Select(l => test.ClassNames[l])]);
+    root.Text("notes", $"**Model**: `{spec}`, {model.ParameterCount} parameters.\n\n| epochs | batch | validation split |\n|---:|---:|---:|\n| 30 | 32 | 0.2 |", 0);
+    const int rate = 8000;
+    float[] tone = [.. history.Epochs.SelectMany(e => Enumerable.Range(0, rate / 10).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * (220 + (660 * (e.ValidationMetric ?? 0))) * i / rate))))];
+    root.Audio("validation_accuracy_as_tone", tone, rate, 0);
+}
 
 foreach (EpochResult epoch in history.Epochs.Where(e => e.Epoch % 5 == 4))
 {
@@ -57,4 +76,4 @@ foreach (EpochResult epoch in history.Epochs.Where(e => e.Epoch % 5 == 4))
 
 Evaluation evaluation = model.Evaluate(test);
 Console.WriteLine($"Test: loss {evaluation.Loss:F4}, accuracy {evaluation.Metric:F4}");
-Console.WriteLine($"Wrote {runDir}/train and {runDir}/validation; open with: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, logDir)}");
+Console.WriteLine($"Wrote {runDir}/train, {runDir}/validation and {logDir}/overview; open with: tensorboard --logdir {Path.GetRelativePath(Environment.CurrentDirectory, logDir)}");

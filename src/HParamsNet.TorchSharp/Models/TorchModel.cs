@@ -147,7 +147,14 @@ public sealed class TorchModel : IDisposable
                 epochs.Add(result);
                 foreach (IFitCallback callback in options.Callbacks)
                 {
-                    callback.OnEpochEnd(result);
+                    if (callback is IModelFitCallback withModel)
+                    {
+                        withModel.OnEpochEnd(result, this);
+                    }
+                    else
+                    {
+                        callback.OnEpochEnd(result);
+                    }
                 }
             }
 
@@ -212,6 +219,41 @@ public sealed class TorchModel : IDisposable
             _ => output.reshape(-1),
         };
         return predicted.data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Each class's predicted probability per row, row by row: one column (the positive class) for
+    /// a binary model, one per class (softmax) for a multi-class one.
+    /// </summary>
+    /// <param name="data">Rows to predict; targets are ignored.</param>
+    /// <exception cref="InvalidOperationException">The model is a regression.</exception>
+    public float[][] PredictProbabilities(TabularDataset data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(data);
+        if (!Task.IsClassification)
+        {
+            throw new InvalidOperationException($"A {Task.Kind} model predicts values, not probabilities; use Predict.");
+        }
+
+        _network.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor output = _network.call(data.FeaturesTensor());
+        Tensor probabilities = Task.Kind == ModelTaskKind.BinaryClassification ? output.sigmoid().reshape(-1, 1) : output.softmax(1);
+        int columns = (int)probabilities.shape[1];
+        float[] flat = probabilities.data<float>().ToArray();
+        return [.. Enumerable.Range(0, data.Count).Select(r => flat.AsSpan(r * columns, columns).ToArray())];
+    }
+
+    /// <summary>
+    /// The network's parameters by name (e.g. <c>0.weight</c>): their values and, after a training
+    /// step, their gradients (what the last batch's backward pass left), for histograms.
+    /// </summary>
+    public IReadOnlyList<(string Name, float[] Values, float[]? Gradients)> Parameters()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return [.. _network.named_parameters().Select(p => (p.name, p.parameter.data<float>().ToArray(), p.parameter.grad is { } grad ? grad.data<float>().ToArray() : null))];
     }
 
     /// <summary>Releases the weights and optimizer state.</summary>

@@ -14,3 +14,12 @@ public interface IFitCallback
     /// <param name="status">Success, or Failure when an exception (cancellation included) ended training.</param>
     void OnTrainEnd(SessionStatus status);
 }
+
+/// <summary>A callback that also sees the model after each epoch (its weights, its predictions), as Keras gives callbacks <c>self.model</c>.</summary>
+public interface IModelFitCallback : IFitCallback
+{
+    /// <summary>After each epoch, validation included; <see cref="Models.TorchModel.Fit"/> calls this instead of <see cref="IFitCallback.OnEpochEnd"/>.</summary>
+    /// <param name="result">What the epoch measured.</param>
+    /// <param name="model">The model being trained.</param>
+    void OnEpochEnd(EpochResult result, Models.TorchModel model);
+}

@@ -1,14 +1,18 @@
 using HParamsNet.Events;
 using HParamsNet.Summaries;
+using HParamsNet.TorchSharp.Data;
+using HParamsNet.TorchSharp.Models;
 
 namespace HParamsNet.TorchSharp.Training;
 
 /// <summary>
 /// Per-epoch curves as Keras' TensorBoard callback lays them out: <c>epoch_loss</c> and
 /// <c>epoch_{metric}</c> at step = epoch, in the sub-runs <c>train/</c> and <c>validation/</c> of
-/// the trial's run directory.
+/// the trial's run directory; with <see cref="HistogramFrequency"/>, each parameter's weights and
+/// gradients as histograms (Keras' <c>histogram_freq</c>); with <see cref="ClassificationData"/>,
+/// a PR curve per class and the confusion matrix (a picture and a table) of a classifier on that data.
 /// </summary>
-public sealed class TensorBoardCallback : IFitCallback, IDisposable
+public sealed class TensorBoardCallback : IModelFitCallback, IDisposable
 {
     private readonly string _logDir;
     private readonly string _metricName;
@@ -28,6 +32,22 @@ public sealed class TensorBoardCallback : IFitCallback, IDisposable
         _metricName = metricName;
         _options = options;
     }
+
+    /// <summary>Every how many epochs the weights and gradients are written as histograms (<c>weights/NAME</c>, <c>gradients/NAME</c> in <c>train/</c>); 0: never.</summary>
+    public int HistogramFrequency { get; init; }
+
+    /// <summary>
+    /// Labelled data a classifier is judged on, in <c>validation/</c>: a PR curve per class
+    /// (<c>pr_curve/CLASS</c>), the confusion matrix as an image and as a Markdown table
+    /// (<c>confusion_matrix</c>), every <see cref="ClassificationFrequency"/> epochs and after the last.
+    /// </summary>
+    public TabularDataset? ClassificationData { get; init; }
+
+    /// <summary>Every how many epochs <see cref="ClassificationData"/> is judged (the last epoch always).</summary>
+    public int ClassificationFrequency { get; init; } = 1;
+
+    /// <summary>How many epochs training runs, so that the last one is judged; set by <see cref="TorchModel.Fit"/> callers through <see cref="FitOptions.Epochs"/>.</summary>
+    public int? Epochs { get; init; }
 
     /// <summary>The train sub-run's name, as Keras names it.</summary>
     public const string TrainGroup = "train";
@@ -51,6 +71,52 @@ public sealed class TensorBoardCallback : IFitCallback, IDisposable
             _validation.Scalar("epoch_loss", loss, result.Epoch);
             _validation.Scalar($"epoch_{_metricName}", metric, result.Epoch);
         }
+    }
+
+    /// <inheritdoc/>
+    public void OnEpochEnd(EpochResult result, TorchModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        OnEpochEnd(result);
+        if (HistogramFrequency > 0 && (result.Epoch + 1) % HistogramFrequency == 0)
+        {
+            foreach ((string name, float[] values, float[]? gradients) in model.Parameters())
+            {
+                _train!.Histogram($"weights/{name}", values, result.Epoch);
+                if (gradients is not null)
+                {
+                    _train.Histogram($"gradients/{name}", gradients, result.Epoch);
+                }
+            }
+        }
+
+        bool last = Epochs is int epochs && result.Epoch == epochs - 1;
+        if (ClassificationData is { } data && model.Task.IsClassification && ((result.Epoch + 1) % Math.Max(1, ClassificationFrequency) == 0 || last))
+        {
+            _validation ??= SummaryWriter.Create(Path.Combine(_logDir, ValidationGroup), _options);
+            Judge(_validation, model, data, result.Epoch);
+        }
+    }
+
+    // PR curves per class, and the confusion matrix as a picture and a table.
+    private static void Judge(SummaryWriter writer, TorchModel model, TabularDataset data, long step)
+    {
+        float[][] probabilities = model.PredictProbabilities(data);
+        int[] truth = data.Labels;
+        int classes = Math.Max(data.ClassNames.Count, 2);
+        int[] predicted = [.. probabilities.Select(p => p.Length == 1 ? (p[0] > 0.5f ? 1 : 0) : Array.IndexOf(p, p.Max()))];
+        for (int c = probabilities[0].Length == 1 ? 1 : 0; c < classes; c++)
+        {
+            int cls = c;
+            bool[] labels = [.. truth.Select(t => t == cls)];
+            float[] scores = [.. probabilities.Select(p => p.Length == 1 ? (cls == 1 ? p[0] : 1 - p[0]) : p[cls])];
+            writer.PrCurve($"pr_curve/{data.ClassNames[cls]}", labels, scores, step);
+        }
+
+        var matrix = new ConfusionMatrix(classes, truth, predicted);
+        (byte[] pixels, int side) = matrix.Render();
+        writer.Image("confusion_matrix", pixels, side, side, 3, step);
+        writer.Text("confusion_matrix_table", matrix.ToMarkdown(data.ClassNames), step);
     }
 
     /// <inheritdoc/>
