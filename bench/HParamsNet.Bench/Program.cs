@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- mo-suite    the multi-objective suite (20 seeds x 300 trials), writes docs/mo-suite.json (--dump: seed 0's front at 100)
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- dashboards [--pytorch TB_SRC]  events/s per dashboard kind: ours, PyTorch's, TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- gp-scale    one proposal's cost at 100, 200, 500, 1000 finished trials (GP vs TPE; fresh instance, trials read back)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- mlnet-nested the ML.NET example's comparison by nested cross-validation (every row held out once)
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- compare-data DIR   the CLI benchmark's log directory (10,000 sessions x 100 steps x 2 metrics)
@@ -28,6 +29,9 @@ switch (command)
         break;
     case "suite":
         SamplerSuite.Run(args.Skip(1).ToArray());
+        break;
+    case "dashboards":
+        DashboardThroughput.Run(args[1..]);
         break;
     case "mo-suite":
         MoSuite.Run(args[1..]);
@@ -54,7 +58,7 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | mo-suite | gp-scale | mlnet-nested | compare-data | storage | ask-tell | report | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | mo-suite | dashboards | gp-scale | mlnet-nested | compare-data | storage | ask-tell | report | bdn");
         Environment.Exit(2);
         break;
 }

@@ -111,7 +111,7 @@ public static class HistogramSummaries
             {
                 Dtype = DataType.DtDouble,
                 TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = buckets }, new TensorShapeProto.Types.Dim { Size = 3 } } },
-                TensorContent = ByteString.CopyFrom(content),
+                TensorContent = UnsafeByteOperations.UnsafeWrap(content), // a fresh array, never changed: no copy
             },
         };
         return new Summary { Value = { value } };

@@ -158,7 +158,7 @@ public static class PrCurveSummaries
             {
                 Dtype = DataType.DtFloat,
                 TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = 6 }, new TensorShapeProto.Types.Dim { Size = n } } },
-                TensorContent = ByteString.CopyFrom(content),
+                TensorContent = UnsafeByteOperations.UnsafeWrap(content), // a fresh array, never changed: no copy
             },
         };
         return new Summary { Value = { value } };
