@@ -99,6 +99,18 @@ internal static class MLNetTuningRun
             saved.Save(schema, zip);
         }
 
+        // The best model's PR curves and confusion matrix on the held-out rows, in a run beside the
+        // study's (a study's log directory holds its trials only); TensorBoard on the root shows both.
+        if (task != MLTask.Regression)
+        {
+            string judged = Path.Combine(root, $"{name}_best_model{suffix}");
+            if (!Directory.Exists(judged))
+            {
+                ModelEvaluationWriter.Write(tuned.Model, test, judged, seed: Seed);
+                Console.WriteLine($"  wrote the best model's PR curves and confusion matrix on the test rows to {judged}");
+            }
+        }
+
         TunerConsole.PrintReportCommand(TaskMetrics.Objective(task), logDir);
         return new Dictionary<string, object>
         {
