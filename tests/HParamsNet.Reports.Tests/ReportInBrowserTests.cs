@@ -146,27 +146,7 @@ public class ReportInBrowserTests
     }
 
     // The example as built beside this test assembly (same configuration), training for real.
-    private static async Task<string> RunQuickStartAsync(string logDir)
-    {
-        string configuration = new DirectoryInfo(TestContext.CurrentContext.TestDirectory).Parent!.Name;
-        string root = TestContext.CurrentContext.TestDirectory;
-        while (!File.Exists(Path.Combine(root, "HParamsNet.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
-        string dll = Path.Combine(root, "examples", "QuickStart", "bin", configuration, "net10.0", "QuickStart.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add(logDir);
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.That(process.ExitCode, Is.Zero, $"QuickStart failed: {await error}");
-        return await output;
-    }
+    private static Task<string> RunQuickStartAsync(string logDir) => ExampleRunner.RunAsync("QuickStart", logDir);
 
     private static async Task<Loaded> OpenAsync(string path, string screenshot)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using HParamsNet.Events;
 using HParamsNet.Sessions;
@@ -19,7 +18,7 @@ public class KerasStyleFitDashboardsTests
     public async Task The_example_writes_every_dashboard_in_the_runs_tensorboard_listed()
     {
         using var dir = new TempDirectory();
-        await RunExampleAsync(dir.Path);
+        await ExampleRunner.RunAsync("KerasStyleFit", dir.Path);
         using JsonDocument expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Assets", "keras-style-fit-dashboards.json")));
 
         var runs = LogDirectory.FindRuns(dir.Path).ToDictionary(r => r.Name == "." ? "." : r.Name.Replace('\\', '/'), r => r.Path);
@@ -43,27 +42,5 @@ public class KerasStyleFitDashboardsTests
         Assert.That(expected.RootElement.GetProperty("projector").GetProperty("overview").EnumerateArray().Select(e => e.GetString()).Single(), Is.EqualTo("test_rows:00000"));
         Assert.That(config, Does.Contain("tensor_name: \"test_rows:00000\""));
         Assert.That(EventFileReader.ReadRunEvents(runs["overview"]).Any(e => e.Summary?.Value.Any(v => v.Tag == CustomScalarLayout.Tag) == true), Is.True, "the layout TensorBoard merged");
-    }
-
-    private static async Task RunExampleAsync(string logDir)
-    {
-        string configuration = new DirectoryInfo(TestContext.CurrentContext.TestDirectory).Parent!.Name;
-        string root = TestContext.CurrentContext.TestDirectory;
-        while (!File.Exists(Path.Combine(root, "HParamsNet.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
-        string dll = Path.Combine(root, "examples", "KerasStyleFit", "bin", configuration, "net10.0", "KerasStyleFit.dll");
-        Assert.That(File.Exists(dll), Is.True, $"{dll}: build the solution first");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add(logDir);
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.That(process.ExitCode, Is.Zero, $"KerasStyleFit failed: {await error}\n{await output}");
     }
 }
