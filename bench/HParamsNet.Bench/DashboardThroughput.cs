@@ -48,11 +48,11 @@ internal static class DashboardThroughput
         var encoding = new Dictionary<string, double>();
         try
         {
-            ours["histogram"] = Rate(counts["histogram"], w => w.Histogram("h", histogram, w.Step()), Path.Combine(dir, "ours-h"));
-            ours["pr_curve"] = Rate(counts["pr_curve"], w => w.PrCurve("pr", labels, predictions, w.Step()), Path.Combine(dir, "ours-pr"));
-            ours["text"] = Rate(counts["text"], w => w.Text("t", markdown, w.Step()), Path.Combine(dir, "ours-t"));
-            ours["image"] = Rate(counts["image"], w => w.Image("i", image, ImageSide, ImageSide, 3, w.Step()), Path.Combine(dir, "ours-i"));
-            ours["audio"] = Rate(counts["audio"], w => w.Audio("a", audio, 16000, w.Step()), Path.Combine(dir, "ours-a"));
+            ours["histogram"] = Rate(counts["histogram"], (w, step) => w.Histogram("h", histogram, step), Path.Combine(dir, "ours-h"));
+            ours["pr_curve"] = Rate(counts["pr_curve"], (w, step) => w.PrCurve("pr", labels, predictions, step), Path.Combine(dir, "ours-pr"));
+            ours["text"] = Rate(counts["text"], (w, step) => w.Text("t", markdown, step), Path.Combine(dir, "ours-t"));
+            ours["image"] = Rate(counts["image"], (w, step) => w.Image("i", image, ImageSide, ImageSide, 3, step), Path.Combine(dir, "ours-i"));
+            ours["audio"] = Rate(counts["audio"], (w, step) => w.Audio("a", audio, 16000, step), Path.Combine(dir, "ours-a"));
             encoding["image"] = Time(counts["image"], () => MediaSummaries.Image("i", [image], ImageSide, ImageSide, 3)) / (counts["image"] / ours["image"]);
             encoding["audio"] = Time(counts["audio"], () => MediaSummaries.Audio("a", audio, 16000)) / (counts["audio"] / ours["audio"]);
 
@@ -99,20 +99,17 @@ internal static class DashboardThroughput
         }
     }
 
-    private static long Step(this SummaryWriter writer) => Interlocked.Increment(ref _step);
-
-    private static long _step;
-
     // Each kind is first written for a second into a scratch run, so that the JIT has compiled its
     // hot code (tiered compilation needs some time, not only some calls) before the clock starts;
     // the Python writer has no such warm-up to pay.
-    private static double Rate(int events, Action<SummaryWriter> write, string dir)
+    private static double Rate(int events, Action<SummaryWriter, long> write, string dir)
     {
         using (SummaryWriter warm = SummaryWriter.Create(dir + "-warm-up"))
         {
-            for (var warming = Stopwatch.StartNew(); warming.Elapsed < WarmUp;)
+            long step = 0;
+            for (var warming = Stopwatch.StartNew(); warming.Elapsed < WarmUp; step++)
             {
-                write(warm);
+                write(warm, step);
             }
         }
 
@@ -121,7 +118,7 @@ internal static class DashboardThroughput
         {
             for (int i = 0; i < events; i++)
             {
-                write(writer);
+                write(writer, i);
             }
         }
 

@@ -30,17 +30,7 @@ public static class ModelEvaluationWriter
         int classes = Math.Max(2, truth.Max() + 1);
         var ml = new MLContext(seed);
         float[][] scores = OutOfFoldPredictions.Read(data.Task, model.Transform(data.ToDataView(ml)), classes);
-        int[] predicted = [.. scores.Select(s => s.Length == 1 ? (s[0] > 0.5f ? 1 : 0) : Array.IndexOf(s, s.Max()))];
         using SummaryWriter writer = SummaryWriter.Create(runDirectory);
-        for (int c = scores[0].Length == 1 ? 1 : 0; c < classes; c++)
-        {
-            int cls = c;
-            writer.PrCurve($"pr_curve/class_{cls}", [.. truth.Select(t => t == cls)], [.. scores.Select(s => s.Length == 1 ? s[0] : s[cls])], step);
-        }
-
-        var matrix = new ConfusionMatrix(classes, [.. truth], predicted);
-        (byte[] pixels, int side) = matrix.Render();
-        writer.Image("confusion_matrix", pixels, side, side, 3, step);
-        writer.Text("confusion_matrix_table", matrix.ToMarkdown([.. Enumerable.Range(0, classes).Select(c => $"class_{c}")]), step);
+        writer.Classification([.. Enumerable.Range(0, classes).Select(c => $"class_{c}")], truth, scores, step);
     }
 }

@@ -94,29 +94,8 @@ public sealed class TensorBoardCallback : IModelFitCallback, IDisposable
         if (ClassificationData is { } data && model.Task.IsClassification && ((result.Epoch + 1) % Math.Max(1, ClassificationFrequency) == 0 || last))
         {
             _validation ??= SummaryWriter.Create(Path.Combine(_logDir, ValidationGroup), _options);
-            Judge(_validation, model, data, result.Epoch);
+            _validation.Classification(data.ClassNames, data.Labels, model.PredictProbabilities(data), result.Epoch);
         }
-    }
-
-    // PR curves per class, and the confusion matrix as a picture and a table.
-    private static void Judge(SummaryWriter writer, TorchModel model, TabularDataset data, long step)
-    {
-        float[][] probabilities = model.PredictProbabilities(data);
-        int[] truth = data.Labels;
-        int classes = Math.Max(data.ClassNames.Count, 2);
-        int[] predicted = [.. probabilities.Select(p => p.Length == 1 ? (p[0] > 0.5f ? 1 : 0) : Array.IndexOf(p, p.Max()))];
-        for (int c = probabilities[0].Length == 1 ? 1 : 0; c < classes; c++)
-        {
-            int cls = c;
-            bool[] labels = [.. truth.Select(t => t == cls)];
-            float[] scores = [.. probabilities.Select(p => p.Length == 1 ? (cls == 1 ? p[0] : 1 - p[0]) : p[cls])];
-            writer.PrCurve($"pr_curve/{data.ClassNames[cls]}", labels, scores, step);
-        }
-
-        var matrix = new ConfusionMatrix(classes, truth, predicted);
-        (byte[] pixels, int side) = matrix.Render();
-        writer.Image("confusion_matrix", pixels, side, side, 3, step);
-        writer.Text("confusion_matrix_table", matrix.ToMarkdown(data.ClassNames), step);
     }
 
     /// <inheritdoc/>

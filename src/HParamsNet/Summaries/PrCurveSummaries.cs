@@ -42,7 +42,7 @@ public static class PrCurveSummaries
             (labels[i] ? positives : negatives)[bucket]++;
         }
 
-        return Summary(tag, positives, negatives, description);
+        return FromBuckets(tag, positives, negatives, description);
     }
 
     /// <summary>A PR curve of binary <paramref name="labels"/> against <paramref name="predictions"/> in [0, 1] (float64).</summary>
@@ -65,7 +65,7 @@ public static class PrCurveSummaries
             (labels[i] ? positives : negatives)[bucket]++;
         }
 
-        return Summary(tag, positives, negatives, description);
+        return FromBuckets(tag, positives, negatives, description);
     }
 
     /// <summary>A PR curve from counts already made per threshold (e.g. accumulated over batches).</summary>
@@ -115,7 +115,7 @@ public static class PrCurveSummaries
 
     // From the examples per bucket, as TensorBoard: reverse cumulative sums (an example counts at every
     // threshold at or below its bucket), the negatives of each from the totals.
-    private static Summary Summary(string tag, double[] positives, double[] negatives, string description)
+    private static Summary FromBuckets(string tag, double[] positives, double[] negatives, string description)
     {
         int n = positives.Length;
         var tp = new double[n];

@@ -160,6 +160,40 @@ public sealed partial class SummaryWriter
         ProjectorFiles.Write(LogDir, tag, step, vectors, header, metadata, sprite);
     }
 
+    /// <summary>
+    /// Writes how a classifier did on labelled examples: a PR curve per class (<c>pr_curve/CLASS</c>;
+    /// the positive class only when each example has one probability), and the confusion matrix
+    /// as a picture (<c>confusion_matrix</c>) and a Markdown table (<c>confusion_matrix_table</c>).
+    /// </summary>
+    /// <param name="classNames">A name per class, in class order; at least 2.</param>
+    /// <param name="truth">Each example's true class.</param>
+    /// <param name="probabilities">Each example's probabilities: one per class, or the positive class's alone for a binary classifier.</param>
+    /// <param name="step">The step.</param>
+    /// <exception cref="ArgumentException">Fewer than 2 classes, different lengths, a class outside the names, or a probability outside [0, 1].</exception>
+    public void Classification(IReadOnlyList<string> classNames, IReadOnlyList<int> truth, IReadOnlyList<float[]> probabilities, long step)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        if (classNames.Count < 2 || probabilities.Count != truth.Count || probabilities.Count == 0)
+        {
+            throw new ArgumentException($"A classifier's results need at least 2 class names and a probability row per example: got {classNames.Count} names, {truth.Count} examples and {probabilities.Count} rows.", nameof(probabilities));
+        }
+
+        bool binary = probabilities[0].Length == 1;
+        int[] predicted = [.. probabilities.Select(p => binary ? (p[0] > 0.5f ? 1 : 0) : Array.IndexOf(p, p.Max()))];
+        var matrix = new ConfusionMatrix(classNames.Count, [.. truth], predicted); // checks the classes before anything is written
+        for (int c = binary ? 1 : 0; c < classNames.Count; c++)
+        {
+            int cls = c;
+            PrCurve($"pr_curve/{classNames[cls]}", [.. truth.Select(t => t == cls)], [.. probabilities.Select(p => binary ? p[0] : p[cls])], step);
+        }
+
+        (byte[] pixels, int side) = matrix.Render();
+        Image("confusion_matrix", pixels, side, side, 3, step);
+        Text("confusion_matrix_table", matrix.ToMarkdown(classNames), step);
+    }
+
     // One rule for every dashboard's tag: not reserved, one plugin per tag (TensorBoard keeps a
     // tag's first metadata, so a second kind under it would be read as the first), steps forward.
     private void Write(string tag, long step, string plugin, Summary summary)

@@ -96,7 +96,8 @@ public static class Hypervolume
         return Math.Max(0, box - Measure(clipped, [.. reference], reference.Count));
     }
 
-    // The hypervolume of the first `dimensions` coordinates of points that are all below the reference.
+    // The hypervolume of the first `dimensions` coordinates of points that are all below the
+    // reference. It leaves `points` as they are, so a caller can pass a list it keeps growing.
     private static double Measure(List<double[]> points, double[] reference, int dimensions)
     {
         if (points.Count == 0)
@@ -118,16 +119,17 @@ public static class Hypervolume
         // below the lower one dominate a region whose cross-section is their hypervolume in one
         // dimension fewer.
         int last = dimensions - 1;
-        points.Sort((a, b) => a[last].CompareTo(b[last]));
+        double[][] sorted = [.. points];
+        Array.Sort(sorted, (a, b) => a[last].CompareTo(b[last]));
         double volume = 0;
-        var below = new List<double[]>(points.Count);
-        for (int i = 0; i < points.Count; i++)
+        var below = new List<double[]>(sorted.Length);
+        for (int i = 0; i < sorted.Length; i++)
         {
-            below.Add(points[i]);
-            double top = i + 1 < points.Count ? points[i + 1][last] : reference[last];
-            if (top > points[i][last])
+            below.Add(sorted[i]);
+            double top = i + 1 < sorted.Length ? sorted[i + 1][last] : reference[last];
+            if (top > sorted[i][last])
             {
-                volume += (top - points[i][last]) * Measure([.. below], reference, last);
+                volume += (top - sorted[i][last]) * Measure(below, reference, last);
             }
         }
 

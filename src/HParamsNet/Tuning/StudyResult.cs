@@ -1,4 +1,6 @@
 using HParamsNet.Trials;
+using Front = HParamsNet.Trials.ParetoFront;
+using BestTrialRule = HParamsNet.Trials.BestTrial;
 
 namespace HParamsNet.Tuning;
 
@@ -20,9 +22,9 @@ public sealed class StudyResult
         Objective = objectives[0];
         LogDir = logDir;
         Trials = trials;
-        ParetoFront = global::HParamsNet.Trials.ParetoFront.Of(trials, objectives);
+        ParetoFront = Front.Of(trials, objectives);
         Dictionary<int, int> ranks = objectives.Count == 1 ? SingleObjectiveRanks(trials, Objective) : NonDominatedRanks(trials, objectives);
-        BestTrial = objectives.Count == 1 ? global::HParamsNet.Trials.BestTrial.Of(trials, Objective) : null;
+        BestTrial = objectives.Count == 1 ? BestTrialRule.Of(trials, Objective) : null;
         Configurations = trials.Select(t => new ConfigurationResult(
             t,
             t.State == TrialState.Complete ? t.Value : double.NaN,
@@ -83,15 +85,15 @@ public sealed class StudyResult
     // 1 for the best; equal values share the lowest rank; trials without a feasible value after every ranked one.
     private static Dictionary<int, int> SingleObjectiveRanks(IReadOnlyList<FrozenTrial> trials, Objective objective)
     {
-        var scored = trials.Where(global::HParamsNet.Trials.BestTrial.IsScored).ToList();
+        var scored = trials.Where(BestTrialRule.IsScored).ToList();
         return scored.ToDictionary(t => t.Number, t => 1 + scored.Count(other => objective.IsBetter(other.Value, t.Value)));
     }
 
     // 1 for the Pareto front, 2 for the front once it is removed, and so on.
     private static Dictionary<int, int> NonDominatedRanks(IReadOnlyList<FrozenTrial> trials, IReadOnlyList<Objective> objectives)
     {
-        var candidates = trials.Where(t => global::HParamsNet.Trials.ParetoFront.IsCandidate(t, objectives.Count)).ToList();
-        int[] ranks = Pareto.NonDominatedRanks([.. candidates.Select(t => global::HParamsNet.Trials.ParetoFront.Losses(t, objectives))]);
+        var candidates = trials.Where(t => Front.IsCandidate(t, objectives.Count)).ToList();
+        int[] ranks = Pareto.NonDominatedRanks([.. candidates.Select(t => Front.Losses(t, objectives))]);
         return candidates.Select((t, i) => (t.Number, Rank: ranks[i] + 1)).ToDictionary(p => p.Number, p => p.Rank);
     }
 }

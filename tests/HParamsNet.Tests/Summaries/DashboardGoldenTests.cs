@@ -17,13 +17,10 @@ public class DashboardGoldenTests
 
     private static JsonElement Data() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Goldens, "data.json"))).RootElement;
 
-    // Each (tag, step) of a run's golden file, by tag and step.
-    private static Dictionary<(string Tag, long Step), Summary.Types.Value> Golden(string run) =>
-        EventFileReader.ReadRunEvents(Path.Combine(Goldens, "logdir", run))
-            .Where(e => e.Summary is not null)
-            .SelectMany(e => e.Summary.Value.Select(v => (e.Step, Value: v)))
-            .ToDictionary(p => (p.Value.Tag, p.Step), p => p.Value);
+    // Each summary value of a golden run, by tag and step.
+    private static Dictionary<(string Tag, long Step), Summary.Types.Value> Golden(string run) => Ours(Path.Combine(Goldens, "logdir", run));
 
+    // Each summary value of a run directory, by tag and step.
     private static Dictionary<(string Tag, long Step), Summary.Types.Value> Ours(string dir) =>
         EventFileReader.ReadRunEvents(dir)
             .Where(e => e.Summary is not null)

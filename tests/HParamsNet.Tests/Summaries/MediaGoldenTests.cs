@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using BigGustave;
 using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Summaries;
 
@@ -23,21 +23,7 @@ public class MediaGoldenTests
         [.. EventFileReader.ReadRunEvents(run).Where(e => e.Summary is not null).SelectMany(e => e.Summary.Value.Select(v => (e.Step, v)))];
 
     // RGBA values of a PNG, pixel by pixel, whatever its colour type (grey is repeated into R, G and B).
-    private static byte[] Pixels(byte[] png)
-    {
-        Png image = Png.Open(png);
-        var rgba = new List<byte>(image.Width * image.Height * 4);
-        for (int y = 0; y < image.Height; y++)
-        {
-            for (int x = 0; x < image.Width; x++)
-            {
-                Pixel p = image.GetPixel(x, y);
-                rgba.AddRange([p.R, p.G, p.B, p.A]);
-            }
-        }
-
-        return [.. rgba];
-    }
+    private static byte[] Pixels(byte[] png) => PngPixels.Decode(png, alpha: true);
 
     [Test]
     public void Images_decode_to_the_pixels_pytorch_wrote()

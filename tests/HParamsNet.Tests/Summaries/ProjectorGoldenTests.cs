@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using BigGustave;
 using HParamsNet.Events;
 using HParamsNet.Protos;
 using HParamsNet.Summaries;
 using HParamsNet.Tests.Common;
+using HParamsNet.Tests.Support;
 
 namespace HParamsNet.Tests.Summaries;
 
@@ -66,21 +66,7 @@ public class ProjectorGoldenTests
         Regex.Matches(File.ReadAllText(Path.Combine(run, "projector_config.pbtxt")), "embeddings \\{(.*?)\\n\\}", RegexOptions.Singleline)
             .ToDictionary(m => Regex.Match(m.Value, "tensor_name: \"([^\"]+)\"").Groups[1].Value, m => string.Join("\n", m.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Order(StringComparer.Ordinal)));
 
-    private static byte[] Pixels(string png)
-    {
-        Png image = Png.Open(File.ReadAllBytes(png));
-        var rgb = new List<byte>();
-        for (int y = 0; y < image.Height; y++)
-        {
-            for (int x = 0; x < image.Width; x++)
-            {
-                Pixel p = image.GetPixel(x, y);
-                rgb.AddRange([p.R, p.G, p.B]);
-            }
-        }
-
-        return [.. rgb];
-    }
+    private static byte[] Pixels(string png) => PngPixels.Decode(File.ReadAllBytes(png), alpha: false);
 
     [Test]
     public void The_custom_scalars_layout_is_pytorchs()

@@ -50,55 +50,52 @@ public static class LogDirectoryRebuild
                 int ran = Math.Min(folds, trial.FoldValues.Count + (trial.State == TrialState.Complete ? 0 : 1));
                 for (int fold = 0; fold < ran; fold++)
                 {
-                    WriteSession(full, trial, fold, summary.Objective.Metric, studyId, options);
+                    WriteSession(full, trial, fold, summary.Objective.Metric, [], studyId, options);
                 }
             }
             else
             {
-                WriteSession(full, trial, null, summary.Objective.Metric, studyId, options);
-                WriteOtherValues(full, trial, summary.Definition, options);
+                WriteSession(full, trial, null, summary.Objective.Metric, OtherValues(trial, summary.Definition), studyId, options);
             }
         }
 
         return trials.Count(t => t.HParams.Count > 0);
     }
 
-    // A complete trial's final values of the other objectives and of the constraints (a study
-    // with several, or with constraints), each in its metric's run, as the study wrote them.
-    private static void WriteOtherValues(string logDir, FrozenTrial trial, StudyDefinition definition, EventFileWriterOptions? options)
-    {
-        if (trial.State != TrialState.Complete)
-        {
-            return;
-        }
-
-        var values = definition.Objectives.Skip(1).Select(o => o.Metric).Zip(trial.Values.Skip(1))
-            .Concat(definition.Constraints.Zip(trial.Constraints));
-        string run = Path.Combine(logDir, TrialNames.Session(trial.Number, null));
-        foreach ((Metric metric, double value) in values)
-        {
-            using SummaryWriter writer = SummaryWriter.Create(metric.Group.Length == 0 ? run : Path.Combine(run, metric.Group), options);
-            writer.Scalar(metric.Tag, value, 0, trial.Ended);
-        }
-    }
+    // A complete trial's final values of the other objectives and of the constraints (a study with
+    // several, or with constraints), as the study wrote them beside the objective's.
+    private static IReadOnlyList<(Metric Metric, double Value)> OtherValues(FrozenTrial trial, StudyDefinition definition) =>
+        trial.State != TrialState.Complete ? [] :
+        [.. definition.Objectives.Skip(1).Select(o => o.Metric).Zip(trial.Values.Skip(1)), .. definition.Constraints.Zip(trial.Constraints)];
 
     // One session of a trial (a fold, or the trial): start, intermediate values and final value of the objective, user attributes, and (when finished) its end.
-    private static void WriteSession(string logDir, FrozenTrial trial, int? fold, Metric objective, string studyId, EventFileWriterOptions? options)
+    private static void WriteSession(string logDir, FrozenTrial trial, int? fold, Metric objective, IReadOnlyList<(Metric Metric, double Value)> others, string studyId, EventFileWriterOptions? options)
     {
         string run = Path.Combine(logDir, TrialNames.Session(trial.Number, fold));
         bool foldFinished = fold is int f && f < trial.FoldValues.Count;
         double? final = foldFinished ? trial.FoldValues[fold!.Value] : fold is null && trial.State == TrialState.Complete ? trial.Value : null;
         IReadOnlyList<KeyValuePair<long, double>> curve = fold is int k ? trial.IntermediateValuesOf(k) : trial.IntermediateValues;
-        using (SummaryWriter values = SummaryWriter.Create(objective.Group.Length == 0 ? run : Path.Combine(run, objective.Group), options))
+
+        // One file per metric group (a group is a sub-run), each written whole before the next.
+        foreach (IGrouping<string, (Metric Metric, double Value)> group in others.Prepend((Metric: objective, Value: double.NaN)).GroupBy(o => o.Metric.Group))
         {
-            foreach ((long step, double value) in curve)
+            using SummaryWriter values = SummaryWriter.Create(group.Key.Length == 0 ? run : Path.Combine(run, group.Key), options);
+            if (group.Key == objective.Group)
             {
-                values.Scalar(objective.Tag, value, step, trial.Started);
+                foreach ((long step, double value) in curve)
+                {
+                    values.Scalar(objective.Tag, value, step, trial.Started);
+                }
+
+                if (final is double last)
+                {
+                    values.Scalar(objective.Tag, last, (curve.Count > 0 ? curve[^1].Key : 0) + 1, trial.Ended);
+                }
             }
 
-            if (final is double last)
+            foreach ((Metric metric, double value) in group.Where(o => o.Metric != objective))
             {
-                values.Scalar(objective.Tag, last, (curve.Count > 0 ? curve[^1].Key : 0) + 1, trial.Ended);
+                values.Scalar(metric.Tag, value, 0, trial.Ended);
             }
         }
 

@@ -120,11 +120,11 @@ public sealed partial class GpSearch
 
         // A configuration tried already scores nothing: its optimistic point sits a little below
         // the front it is on, and without this the search proposed it again and again.
-        var tried = new HashSet<string>(x.Select(Key), StringComparer.Ordinal);
+        var tried = new HashSet<double[]>(x, UnitPointComparer.Instance);
 
         double Score(double[] point)
         {
-            if (tried.Contains(Key(point)))
+            if (tried.Contains(point))
             {
                 return double.NegativeInfinity;
             }
@@ -178,9 +178,6 @@ public sealed partial class GpSearch
         return proposal;
     }
 
-    // A point in the unit cube to the ninth decimal: what tells two configurations apart after snapping.
-    private static string Key(double[] point) => string.Join(',', point.Select(v => Math.Round(v, 9).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-
     // How much a point must improve in every objective before no point of the front dominates it.
     private static double DistanceToFront(List<double[]> front, double[] point, double[] reference)
     {
@@ -204,4 +201,40 @@ public sealed partial class GpSearch
         return distance;
     }
 
+
+    // Points of the unit cube equal to the ninth decimal: what tells two configurations apart after
+    // snapping. Asked once per candidate, so it compares in place rather than through a text key.
+    private sealed class UnitPointComparer : IEqualityComparer<double[]>
+    {
+        public static readonly UnitPointComparer Instance = new();
+
+        public bool Equals(double[]? a, double[]? b)
+        {
+            if (a is null || b is null || a.Length != b.Length)
+            {
+                return ReferenceEquals(a, b);
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (Math.Round(a[i], 9) != Math.Round(b[i], 9))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(double[] point)
+        {
+            var hash = new HashCode();
+            foreach (double v in point)
+            {
+                hash.Add(Math.Round(v, 9));
+            }
+
+            return hash.ToHashCode();
+        }
+    }
 }

@@ -50,15 +50,16 @@ internal sealed class SortedFront2D
 
         double area = 0;
         double x = px;
-        for (int i = first; i < _x.Length && _y[i] > py; i++)
+        int i = first;
+        for (; i < _x.Length && _y[i] > py; i++)
         {
             area += (_x[i] - x) * (ceiling - py);
             x = _x[i];
             ceiling = _y[i];
         }
 
-        int next = NextAtOrBelow(first, py);
-        double right = next < _x.Length ? Math.Max(_x[next], px) : _reference[0];
+        // The first point at or below py (or none) closes the last strip.
+        double right = i < _x.Length ? _x[i] : _reference[0];
         area += (right - x) * (ceiling - py);
         return area;
     }
@@ -81,17 +82,5 @@ internal sealed class SortedFront2D
         }
 
         return low;
-    }
-
-    // The first index from `from` whose height is at or below y (heights descend).
-    private int NextAtOrBelow(int from, double y)
-    {
-        int i = from;
-        while (i < _y.Length && _y[i] > y)
-        {
-            i++;
-        }
-
-        return i;
     }
 }
