@@ -1,5 +1,6 @@
 // Benchmarks; results go to docs/benchmarks.md with date, machine and command.
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- events      throughput + allocation, with baselines
+//   dotnet run -c Release --project bench/HParamsNet.Bench -- io-limit    SummaryWriter.Scalar against the least work a scalar writer does, interleaved
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- torch       digits MLP: epoch time, tracking overhead, memory over 100 trials, vs TorchSharp's writer
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- tuner       the tuner's own time per trial, parallel speed-up
 //   dotnet run -c Release --project bench/HParamsNet.Bench -- suite       the sampler suite (20 seeds x 100 trials), writes docs/sampler-suite.json
@@ -20,6 +21,9 @@ switch (command)
 {
     case "events":
         EventThroughput.Run(args.Skip(1).ToArray());
+        break;
+    case "io-limit":
+        ScalarIoLimit.Run(args[1..]);
         break;
     case "torch":
         TorchTraining.Run(args.Skip(1).ToArray());
@@ -58,7 +62,7 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(EventThroughput).Assembly).Run(args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | torch | tuner | suite | mo-suite | dashboards | gp-scale | mlnet-nested | compare-data | storage | ask-tell | report | bdn");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use: events | io-limit | torch | tuner | suite | mo-suite | dashboards | gp-scale | mlnet-nested | compare-data | storage | ask-tell | report | bdn");
         Environment.Exit(2);
         break;
 }

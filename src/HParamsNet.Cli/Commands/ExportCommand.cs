@@ -40,7 +40,7 @@ internal static class ExportCommand
             }
 
             var warnings = new ReadWarnings();
-            ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(bySession), options: warnings.Options).Relabel(inputs.Label);
+            ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(bySession), lowerIsBetter: null, warnings.Options, inputs.RunsOf).Relabel(inputs.Label);
             warnings.Write(context);
             var sheet = new Sheet(table, table.Rows, table.Metrics);
             if (path is null)

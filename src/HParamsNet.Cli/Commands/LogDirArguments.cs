@@ -20,36 +20,32 @@ internal static class LogDirArguments
         Description = "A TensorBoard log directory (what you pass to tensorboard --logdir).",
     };
 
-    /// <summary>Writes a message and returns false for a path that is not a readable log directory.</summary>
-    public static bool Check(IEnumerable<string> logDirs, TextWriter error)
+    /// <summary>The runs of a readable log directory; null, with a message written, for any other path.</summary>
+    public static LogDirectoryScan? Check(string logDir, TextWriter error)
     {
-        foreach (string logDir in logDirs)
+        (string? problem, LogDirectoryScan? scan) = Problem(logDir, error);
+        if (problem is not null)
         {
-            string? problem = Problem(logDir, error);
-            if (problem is not null)
-            {
-                error.WriteLine($"hparams: {problem}");
-                return false;
-            }
+            error.WriteLine($"hparams: {problem}");
         }
 
-        return true;
+        return scan;
     }
 
-    private static string? Problem(string logDir, TextWriter error)
+    private static (string? Problem, LogDirectoryScan? Scan) Problem(string logDir, TextWriter error)
     {
         if (File.Exists(logDir))
         {
-            return EventFileNames.IsEventFile(logDir)
+            return (EventFileNames.IsEventFile(logDir)
                 ? $"'{logDir}' is an event file; pass the directory that holds the runs (TensorBoard's --logdir), e.g. '{Path.GetDirectoryName(Path.GetFullPath(logDir))}'."
-                : $"'{logDir}' is a file, not a log directory. Pass the directory you give tensorboard --logdir.";
+                : $"'{logDir}' is a file, not a log directory. Pass the directory you give tensorboard --logdir.", null);
         }
 
         if (!Directory.Exists(logDir))
         {
-            return logDir.StartsWith('-')
+            return (logDir.StartsWith('-')
                 ? $"unknown option '{logDir}'. Run the command with --help for its options."
-                : $"log directory '{logDir}' does not exist.";
+                : $"log directory '{logDir}' does not exist.", null);
         }
 
         LogDirectoryScan scan = LogDirectory.Scan(logDir);
@@ -59,7 +55,7 @@ internal static class LogDirArguments
         }
 
         return scan.Runs.Count == 0
-            ? $"'{logDir}' holds no TensorBoard event files (no file name contains 'tfevents'): nothing to read. Check the path."
-            : null;
+            ? ($"'{logDir}' holds no TensorBoard event files (no file name contains 'tfevents'): nothing to read. Check the path.", null)
+            : (null, scan);
     }
 }

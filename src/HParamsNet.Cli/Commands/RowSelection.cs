@@ -54,7 +54,7 @@ internal sealed class RowSelection
             : recorded.FirstOrDefault(o => o.Metric.Tag == tag) is { } objective ? objective.Direction == StudyDirection.Minimize
             : ComparisonTable.LowerIsBetter(tag);
         var warnings = new ReadWarnings();
-        ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(BySession), direction, warnings.Options).Relabel(inputs.Label);
+        ComparisonTable table = ComparisonTable.Load(inputs.Dirs, parse.GetValue(BySession), direction, warnings.Options, inputs.RunsOf).Relabel(inputs.Label);
         warnings.Write(context);
 
         var metrics = table.Metrics.ToList();

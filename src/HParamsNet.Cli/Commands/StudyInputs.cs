@@ -1,3 +1,4 @@
+using HParamsNet.Events;
 using HParamsNet.Storage;
 using HParamsNet.Tuning.Storage;
 
@@ -12,6 +13,7 @@ namespace HParamsNet.Cli.Commands;
 internal sealed class StudyInputs : IDisposable
 {
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<RunDirectory>> _runs = new(StringComparer.Ordinal);
     private string? _scratch;
 
     private StudyInputs()
@@ -20,6 +22,9 @@ internal sealed class StudyInputs : IDisposable
 
     /// <summary>The log directories to read, in the order given.</summary>
     public List<string> Dirs { get; } = [];
+
+    /// <summary>The runs of a directory of <see cref="Dirs"/>: those found when it was checked, so a large one is walked once.</summary>
+    public IReadOnlyList<RunDirectory> RunsOf(string dir) => _runs.TryGetValue(dir, out IReadOnlyList<RunDirectory>? runs) ? runs : LogDirectory.FindRuns(dir);
 
     /// <summary>How to show a directory of <see cref="Dirs"/>: its study's URL, or itself.</summary>
     public string Label(string dir) => _labels.GetValueOrDefault(dir, dir);
@@ -38,13 +43,14 @@ internal sealed class StudyInputs : IDisposable
             {
                 if (!StudyStorageUrl.Looks(arg))
                 {
-                    if (!LogDirArguments.Check([arg], context.Error))
+                    if (LogDirArguments.Check(arg, context.Error) is not { } scan)
                     {
                         inputs.Dispose();
                         return null;
                     }
 
                     inputs.Dirs.Add(arg);
+                    inputs._runs[arg] = scan.Runs;
                 }
                 else if (!inputs.AddStorage(arg, context, oneStudy))
                 {

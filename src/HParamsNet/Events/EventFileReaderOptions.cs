@@ -32,4 +32,12 @@ public sealed class EventFileReaderOptions
     /// and, with <see cref="CorruptRecordHandling.SkipRestOfFile"/>, each damaged record.
     /// </summary>
     public Action<EventFileProblem>? ProblemReported { get; init; }
+
+    /// <summary>These options with problems added to <paramref name="problems"/> instead of reported.</summary>
+    internal EventFileReaderOptions ReportingTo(List<EventFileProblem> problems) => new()
+    {
+        OnCorruptRecord = OnCorruptRecord,
+        VerifyChecksums = VerifyChecksums,
+        ProblemReported = problems.Add,
+    };
 }

@@ -29,7 +29,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private readonly FileStream _file;
     private readonly TimeProvider _time;
     private readonly ITimer? _flushTimer;
-    private readonly Dictionary<string, ScalarTag> _scalarTags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ScalarSeries> _scalarTags = new(StringComparer.Ordinal);
     private readonly byte[] _buffer;
     private byte[]? _oversizeRecord;
     private int _buffered;
@@ -231,24 +231,58 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public void WriteScalar(string tag, float value, long step, DateTimeOffset? wallTime = null, SummaryMetadata? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        double seconds = UnixTime.ToSeconds(wallTime ?? _time.GetUtcNow());
         lock (_lock)
         {
-            ThrowIfUnusable();
-            if (!_scalarTags.TryGetValue(tag, out ScalarTag? state))
+            if (!_scalarTags.TryGetValue(tag, out ScalarSeries? series))
             {
-                state = new ScalarTag(Encoding.UTF8.GetBytes(tag), metadata?.ToByteArray() ?? DefaultScalarMetadata);
-                _scalarTags.Add(tag, state);
+                series = new ScalarSeries(tag, metadata);
+                _scalarTags.Add(tag, series);
             }
 
-            ReadOnlySpan<byte> firstMetadata = state.MetadataWritten ? default : state.Metadata;
-            int length = ScalarEventEncoder.GetLength(state.TagUtf8.Length, firstMetadata.Length, step, seconds);
-            Span<byte> record = BeginRecord(length);
-            ScalarEventEncoder.Encode(record.Slice(TfRecordFormat.HeaderLength, length), state.TagUtf8, firstMetadata, value, step, seconds);
-            EndRecord(record);
-            state.MetadataWritten = true;
+            WriteScalarHoldingLock(series, value, step, wallTime);
         }
     }
+
+    /// <summary>A handle on one tag's scalars for one writer, so a caller that keeps it looks the tag up once.</summary>
+    /// <param name="tag">The series name.</param>
+    /// <param name="metadata">Metadata for the tag's first value; the scalars plugin's default when <see langword="null"/>.</param>
+    internal static ScalarSeries OpenScalarSeries(string tag, SummaryMetadata? metadata) => new(tag, metadata);
+
+    /// <summary>
+    /// The lock every write takes. A caller with state of its own (the per-tag checks of
+    /// <see cref="Summaries.SummaryWriter"/>) guards it with this lock, so a scalar takes one lock, not two.
+    /// </summary>
+    internal Lock SyncRoot => _lock;
+
+    /// <summary>Writes one value of a series used with this writer only, for a caller that holds <see cref="SyncRoot"/>: the scalar hot path (no look-up, no allocation).</summary>
+    internal void WriteScalarHoldingLock(ScalarSeries series, float value, long step, DateTimeOffset? wallTime)
+    {
+        double seconds = wallTime is { } time ? UnixTime.ToSeconds(time) : Now();
+        ThrowIfUnusable();
+        if (series.MetadataWritten)
+        {
+            byte[] repeated = series.RepeatedPart;
+            int length = ScalarEventEncoder.GetRepeatedLength(repeated.Length, step, seconds);
+            Span<byte> record = BeginRecord(length);
+            ScalarEventEncoder.EncodeRepeated(record.Slice(TfRecordFormat.HeaderLength, length), repeated, value, step, seconds);
+            EndRecord(record);
+        }
+        else
+        {
+            int length = ScalarEventEncoder.GetLength(series.TagUtf8.Length, series.Metadata.Length, step, seconds);
+            Span<byte> record = BeginRecord(length);
+            ScalarEventEncoder.Encode(record.Slice(TfRecordFormat.HeaderLength, length), series.TagUtf8, series.Metadata, value, step, seconds);
+            EndRecord(record);
+            series.MetadataWritten = true;
+        }
+    }
+
+    // The system clock read without the DateTimeOffset round trip when no other clock is set:
+    // a scalar event's time is a third of its cost.
+    private double Now() =>
+        ReferenceEquals(_time, TimeProvider.System)
+            ? (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond
+            : UnixTime.ToSeconds(_time.GetUtcNow());
 
     /// <summary>Hands buffered events to the operating system.</summary>
     public void Flush() => Flush(toDisk: false);
@@ -393,11 +427,16 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private IOException BackgroundFailure() =>
         new($"Writing event file '{FilePath}' failed during a background flush: {_backgroundError!.Message} Events buffered since the previous flush may be missing; check the disk and permissions.", _backgroundError);
 
-    private sealed class ScalarTag(byte[] tagUtf8, byte[] metadata)
+    /// <summary>One tag's scalars in one file: its UTF-8 name and whether its first-value metadata is written.</summary>
+    internal sealed class ScalarSeries(string tag, SummaryMetadata? metadata)
     {
-        public byte[] TagUtf8 { get; } = tagUtf8;
+        public byte[] TagUtf8 { get; } = Encoding.UTF8.GetBytes(tag);
 
-        public byte[] Metadata { get; } = metadata;
+        public byte[] Metadata { get; } = metadata?.ToByteArray() ?? DefaultScalarMetadata;
+
+        public byte[] RepeatedPart => _repeatedPart ??= ScalarEventEncoder.RepeatedPart(TagUtf8);
+
+        private byte[]? _repeatedPart;
 
         public bool MetadataWritten { get; set; }
     }

@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace HParamsNet.Events;
 
 /// <summary>A run: a directory that directly holds at least one event file.</summary>
@@ -49,48 +51,36 @@ public static class LogDirectory
         string root = Path.GetFullPath(logDir);
         var runs = new List<RunDirectory>();
         var skipped = new List<SkippedDirectory>();
-        var pending = new Stack<(string Path, string RealPath)>();
-        pending.Push((root, RealPath(root) ?? root));
-        while (pending.TryPop(out (string Path, string RealPath) directory))
+
+        // Level by level: the directories of a level are listed on every core when there are many
+        // (a study's thousands of session directories sit side by side), and the result is sorted,
+        // so the order of the walk never shows.
+        List<Visited> level = [new Visited(root, RealPath(root) ?? root)];
+        while (level.Count > 0)
         {
-            List<FileSystemInfo> entries;
-            try
+            var visits = new DirectoryVisit[level.Count];
+            if (level.Count >= ParallelFrom)
             {
-                entries = [.. new DirectoryInfo(directory.Path).EnumerateFileSystemInfos("*", OneLevel)];
+                Parallel.For(0, level.Count, i => visits[i] = Visit(root, level[i]));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            else
             {
-                skipped.Add(new SkippedDirectory(directory.Path, $"cannot be read: {e.Message}"));
-                continue;
-            }
-
-            if (entries.Any(e => e is FileInfo && EventFileNames.IsEventFile(e.Name)))
-            {
-                runs.Add(new RunDirectory(Path.GetRelativePath(root, directory.Path), directory.Path));
+                for (int i = 0; i < level.Count; i++)
+                {
+                    visits[i] = Visit(root, level[i]);
+                }
             }
 
-            foreach (DirectoryInfo child in entries.OfType<DirectoryInfo>())
+            level = [];
+            foreach (DirectoryVisit visit in visits)
             {
-                // The attributes come with the enumeration; only a link costs a readlink.
-                if (!child.Attributes.HasFlag(FileAttributes.ReparsePoint) || child.LinkTarget is null)
+                if (visit.Run is not null)
                 {
-                    pending.Push((child.FullName, Path.Join(directory.RealPath, child.Name)));
-                    continue;
+                    runs.Add(visit.Run);
                 }
 
-                string? target = RealPath(child.FullName);
-                if (target is null)
-                {
-                    skipped.Add(new SkippedDirectory(child.FullName, "is a symbolic link that cannot be resolved (a cycle of links, or a missing target)"));
-                }
-                else if (IsSameOrAncestor(target, directory.RealPath))
-                {
-                    skipped.Add(new SkippedDirectory(child.FullName, $"is a symbolic link to '{target}', which holds this directory: following it would loop"));
-                }
-                else
-                {
-                    pending.Push((child.FullName, target));
-                }
+                skipped.AddRange(visit.Skipped);
+                level.AddRange(visit.Children);
             }
         }
 
@@ -98,6 +88,74 @@ public static class LogDirectory
         skipped.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return new LogDirectoryScan(runs, skipped);
     }
+
+    // Below this many directories side by side, listing them on one thread is quicker than
+    // handing them out.
+    private const int ParallelFrom = 64;
+
+    private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink);
+
+    // A directory to list: as found below the log directory, and with its links resolved (to
+    // recognise a link back into the walk).
+    private readonly record struct Visited(string Path, string RealPath);
+
+    private sealed record DirectoryVisit(RunDirectory? Run, List<Visited> Children, List<SkippedDirectory> Skipped);
+
+    // One directory: whether it is a run, the directories to enter below it, and those skipped.
+    private static DirectoryVisit Visit(string root, Visited directory)
+    {
+        var children = new List<Visited>();
+        var skipped = new List<SkippedDirectory>();
+        List<Entry> entries;
+        try
+        {
+            // Names and kinds straight from the directory listing, no FileInfo per entry.
+            entries = [.. new FileSystemEnumerable<Entry>(
+                directory.Path,
+                static (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.IsDirectory, e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) != 0),
+                OneLevel)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            skipped.Add(new SkippedDirectory(directory.Path, $"cannot be read: {e.Message}"));
+            return new DirectoryVisit(null, children, skipped);
+        }
+
+        RunDirectory? run = entries.Exists(e => !e.IsDirectory && EventFileNames.IsEventFile(e.Name))
+            ? new RunDirectory(Path.GetRelativePath(root, directory.Path), directory.Path)
+            : null;
+        foreach (Entry child in entries)
+        {
+            if (!child.IsDirectory)
+            {
+                continue;
+            }
+
+            string childPath = Path.Join(directory.Path, child.Name);
+            if (!child.IsLink || new DirectoryInfo(childPath).LinkTarget is null)
+            {
+                children.Add(new Visited(childPath, Path.Join(directory.RealPath, child.Name)));
+                continue;
+            }
+
+            string? target = RealPath(childPath);
+            if (target is null)
+            {
+                skipped.Add(new SkippedDirectory(childPath, "is a symbolic link that cannot be resolved (a cycle of links, or a missing target)"));
+            }
+            else if (IsSameOrAncestor(target, directory.RealPath))
+            {
+                skipped.Add(new SkippedDirectory(childPath, $"is a symbolic link to '{target}', which holds this directory: following it would loop"));
+            }
+            else
+            {
+                children.Add(new Visited(childPath, target));
+            }
+        }
+
+        return new DirectoryVisit(run, children, skipped);
+    }
+
 
     private static bool IsSameOrAncestor(string candidate, string path) =>
         path == candidate

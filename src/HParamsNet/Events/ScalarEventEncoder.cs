@@ -87,6 +87,58 @@ internal static class ScalarEventEncoder
         }
     }
 
+    /// <summary>
+    /// The part of a tag's events without metadata that is the same in every one: from the summary
+    /// field to the float value's length byte. Computed once per tag, it makes each later event a
+    /// copy plus the time, step and value (<see cref="EncodeRepeated"/>).
+    /// </summary>
+    public static byte[] RepeatedPart(ReadOnlySpan<byte> tagUtf8)
+    {
+        int valueLength = ValueLength(tagUtf8.Length, 0);
+        int summaryLength = 1 + VarintLength((ulong)valueLength) + valueLength;
+        var part = new byte[1 + VarintLength((ulong)summaryLength) + summaryLength - sizeof(float)];
+        int at = 0;
+        part[at++] = SummaryKey;
+        at += WriteVarint(part.AsSpan(at), (ulong)summaryLength);
+        part[at++] = ValueKey;
+        at += WriteVarint(part.AsSpan(at), (ulong)valueLength);
+        part[at++] = TagKey;
+        at += WriteVarint(part.AsSpan(at), (ulong)tagUtf8.Length);
+        tagUtf8.CopyTo(part.AsSpan(at));
+        at += tagUtf8.Length;
+        ReadOnlySpan<byte> tensorUpToValue = [TensorKey, TensorLength, (1 << 3) | 0, 1, (2 << 3) | 2, 0, (5 << 3) | 2, sizeof(float)];
+        tensorUpToValue.CopyTo(part.AsSpan(at));
+        return part;
+    }
+
+    /// <summary>The encoded length of an event built from <see cref="RepeatedPart"/>.</summary>
+    public static int GetRepeatedLength(int repeatedPartLength, long step, double wallTime) =>
+        (wallTime != 0 ? 9 : 0) + (step != 0 ? 1 + VarintLength((ulong)step) : 0) + repeatedPartLength + sizeof(float);
+
+    /// <summary>
+    /// Writes the same bytes as <see cref="Encode"/> with no metadata, from the tag's
+    /// <see cref="RepeatedPart"/>; <paramref name="destination"/> must be exactly <see cref="GetRepeatedLength"/> bytes.
+    /// </summary>
+    public static void EncodeRepeated(Span<byte> destination, ReadOnlySpan<byte> repeatedPart, float value, long step, double wallTime)
+    {
+        int at = 0;
+        if (wallTime != 0)
+        {
+            destination[0] = WallTimeKey;
+            BinaryPrimitives.WriteDoubleLittleEndian(destination[1..], wallTime);
+            at = 9;
+        }
+
+        if (step != 0)
+        {
+            destination[at++] = StepKey;
+            at += WriteVarint(destination[at..], (ulong)step);
+        }
+
+        repeatedPart.CopyTo(destination[at..]);
+        BinaryPrimitives.WriteSingleLittleEndian(destination[(at + repeatedPart.Length)..], value);
+    }
+
     private static int ValueLength(int tagLength, int metadataLength) =>
         1 + VarintLength((ulong)tagLength) + tagLength
         + 2 + TensorLength

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace HParamsNet.Events;
@@ -18,6 +19,7 @@ internal sealed class TfRecordReader : IDisposable
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private byte[] _buffer;
+    private byte[]? _rented;
     private int _start;
     private int _end;
     private bool _disposed;
@@ -37,7 +39,9 @@ internal sealed class TfRecordReader : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         VerifyPayloadChecksum = verifyPayloadChecksum;
-        _buffer = new byte[DefaultBufferSize];
+        // Rented: a log directory of many small runs opens a reader per file, and a fresh 64 KiB
+        // array each time was a tenth of `hparams compare`'s time (zeroing and collecting them).
+        _buffer = _rented = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
         Position = stream.CanSeek ? stream.Position : 0;
     }
 
@@ -109,6 +113,12 @@ internal sealed class TfRecordReader : IDisposable
         }
 
         _disposed = true;
+        if (_rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_rented);
+            _rented = null;
+        }
+
         if (!_leaveOpen)
         {
             _stream.Dispose();
@@ -142,6 +152,12 @@ internal sealed class TfRecordReader : IDisposable
             Buffer.BlockCopy(_buffer, _start, larger, 0, _end - _start);
             _end -= _start;
             _start = 0;
+            if (_rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_rented);
+                _rented = null;
+            }
+
             _buffer = larger;
         }
         else if (_buffer.Length - _start < count)

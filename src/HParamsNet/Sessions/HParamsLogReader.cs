@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using HParamsNet.Events;
@@ -26,21 +27,25 @@ public static class HParamsLogReader
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>. Declarations no domain type can hold are reported through them and left out.</param>
     public static HParamsExperiment? ReadExperiment(string logDir, EventFileReaderOptions? options = null) =>
-        EnumerateExperiments(logDir, options ?? TensorBoardLike, ToExperiment).Select(found => found.Experiment).FirstOrDefault();
+        ReadExperiment(LogDirectory.FindRuns(logDir), options);
+
+    /// <summary>As <see cref="ReadExperiment(string, EventFileReaderOptions?)"/>, over runs already found (one scan of a large directory, not one per question).</summary>
+    internal static HParamsExperiment? ReadExperiment(IReadOnlyList<RunDirectory> runs, EventFileReaderOptions? options) =>
+        EnumerateExperiments(runs, options ?? TensorBoardLike, ToExperiment).Select(found => found.Experiment).FirstOrDefault();
 
     /// <summary>Every experiment of the log directory, with its run (TensorBoard uses one; several are a problem).</summary>
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
     public static IReadOnlyList<(string Run, HParamsExperiment Experiment)> ReadExperiments(string logDir, EventFileReaderOptions? options = null) =>
-        [.. EnumerateExperiments(logDir, options ?? TensorBoardLike, ToExperiment)];
+        [.. EnumerateExperiments(LogDirectory.FindRuns(logDir), options ?? TensorBoardLike, ToExperiment)];
 
     /// <summary>The first experiment record as stored, for comparisons that must see exactly what TensorBoard reads.</summary>
     internal static Experiment? ReadStoredExperiment(string logDir, EventFileReaderOptions? options = null) =>
-        EnumerateExperiments(logDir, options ?? TensorBoardLike, (stored, _) => stored).Select(found => found.Experiment).FirstOrDefault();
+        EnumerateExperiments(LogDirectory.FindRuns(logDir), options ?? TensorBoardLike, (stored, _) => stored).Select(found => found.Experiment).FirstOrDefault();
 
     /// <summary>Every experiment record as stored, with its run.</summary>
     internal static IReadOnlyList<(string Run, Experiment Experiment)> ReadStoredExperiments(string logDir, EventFileReaderOptions? options = null) =>
-        [.. EnumerateExperiments(logDir, options ?? TensorBoardLike, (stored, _) => stored)];
+        [.. EnumerateExperiments(LogDirectory.FindRuns(logDir), options ?? TensorBoardLike, (stored, _) => stored)];
 
     /// <summary>
     /// What the study that wrote the log directory recorded about itself in its root run (its
@@ -78,13 +83,13 @@ public static class HParamsLogReader
     /// <param name="logDir">The log directory.</param>
     /// <param name="options">Reader options; <see cref="CorruptRecordHandling.SkipRestOfFile"/> when <see langword="null"/>.</param>
     public static IReadOnlyList<SessionRecord> ReadSessions(string logDir, EventFileReaderOptions? options = null) =>
-        ReadSessions(logDir, options, diagnostics: null);
+        ReadSessions(LogDirectory.FindRuns(logDir), options, diagnostics: null);
 
     /// <summary>The sessions, and per run what TensorBoard would read past or merge (for the validator).</summary>
-    internal static IReadOnlyList<SessionRecord> ReadSessions(string logDir, EventFileReaderOptions? options, List<RunDiagnostics>? diagnostics)
+    internal static IReadOnlyList<SessionRecord> ReadSessions(IReadOnlyList<RunDirectory> found, EventFileReaderOptions? options, List<RunDiagnostics>? diagnostics)
     {
         options ??= TensorBoardLike;
-        var runs = LogDirectory.FindRuns(logDir).Select(run => ReadRun(run, options)).ToList();
+        RunData[] runs = ReadRuns(found, options);
         diagnostics?.AddRange(runs.Select(r => r.Diagnostics()));
         var sessions = runs.Where(r => r.Start is not null).ToDictionary(r => r.Name, StringComparer.Ordinal);
 
@@ -131,9 +136,9 @@ public static class HParamsLogReader
 
     // Experiment summaries run by run, the root run first (where TensorBoard looks first), lazily:
     // ReadExperiment stops at the first.
-    private static IEnumerable<(string Run, T Experiment)> EnumerateExperiments<T>(string logDir, EventFileReaderOptions options, Func<Experiment, EventFileReader, T> convert)
+    private static IEnumerable<(string Run, T Experiment)> EnumerateExperiments<T>(IReadOnlyList<RunDirectory> runs, EventFileReaderOptions options, Func<Experiment, EventFileReader, T> convert)
     {
-        foreach (RunDirectory run in LogDirectory.FindRuns(logDir).OrderBy(r => r.Name == "." ? 0 : 1))
+        foreach (RunDirectory run in runs.OrderBy(r => r.Name == "." ? 0 : 1))
         {
             foreach (string file in EventFileNames.ListEventFiles(run.Path))
             {
@@ -197,6 +202,46 @@ public static class HParamsLogReader
         }
     }
 
+    // Runs are read on every core (a log directory of thousands of small runs is bound by opening
+    // and decoding files), each into its own problem list; the lists are then handed to the
+    // caller's callback in run order on this thread, so it sees what a serial read reports, in the
+    // same order, with the same first failure thrown, and needs no locking of its own.
+    private static RunData[] ReadRuns(IReadOnlyList<RunDirectory> found, EventFileReaderOptions options)
+    {
+        var runs = new RunData[found.Count];
+        var problems = new List<EventFileProblem>?[found.Count];
+        var failures = new ExceptionDispatchInfo?[found.Count];
+        Parallel.For(0, found.Count, i =>
+        {
+            EventFileReaderOptions runOptions = options;
+            if (options.ProblemReported is not null)
+            {
+                runOptions = options.ReportingTo(problems[i] = []);
+            }
+
+            try
+            {
+                runs[i] = ReadRun(found[i], runOptions);
+            }
+            catch (Exception e)
+            {
+                failures[i] = ExceptionDispatchInfo.Capture(e);
+            }
+        });
+
+        for (int i = 0; i < found.Count; i++)
+        {
+            foreach (EventFileProblem problem in problems[i] ?? [])
+            {
+                options.ProblemReported!(problem);
+            }
+
+            failures[i]?.Throw();
+        }
+
+        return runs;
+    }
+
     private static RunData ReadRun(RunDirectory run, EventFileReaderOptions options)
     {
         var data = new RunData(run.Name);
@@ -249,7 +294,7 @@ public static class HParamsLogReader
     private sealed class RunData(string name)
     {
         private readonly Dictionary<string, int> _backwardSteps = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, long> _maxSteps = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
 
         public string Name { get; } = name;
 
@@ -259,23 +304,25 @@ public static class HParamsLogReader
 
         public int Ends { get; set; }
 
+        // One look-up per point: the points and the highest step so far kept together.
         public void Add(ScalarEvent point)
         {
-            if (!Scalars.TryGetValue(point.Tag, out List<ScalarPoint>? series))
+            if (!_series.TryGetValue(point.Tag, out Series? series))
             {
-                Scalars[point.Tag] = series = [];
-                _maxSteps[point.Tag] = point.Step;
+                _series[point.Tag] = series = new Series();
+                Scalars[point.Tag] = series.Points;
+                series.MaxStep = point.Step;
             }
-            else if (point.Step <= _maxSteps[point.Tag])
+            else if (point.Step <= series.MaxStep)
             {
                 _backwardSteps[point.Tag] = _backwardSteps.GetValueOrDefault(point.Tag) + 1;
             }
             else
             {
-                _maxSteps[point.Tag] = point.Step;
+                series.MaxStep = point.Step;
             }
 
-            series.Add(point.Point);
+            series.Points.Add(point.Point);
         }
 
         public RunDiagnostics Diagnostics() => new(Name, EventFiles, Starts, Ends, _backwardSteps);
@@ -287,6 +334,13 @@ public static class HParamsLogReader
         public Dictionary<string, List<ScalarPoint>> Scalars { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Texts { get; } = new(StringComparer.Ordinal);
+
+        private sealed class Series
+        {
+            public List<ScalarPoint> Points { get; } = [];
+
+            public long MaxStep { get; set; }
+        }
     }
 }
 

@@ -55,7 +55,7 @@ public static class LogDirectoryValidator
         int runs = scan.Runs.Count;
         var experiments = HParamsLogReader.ReadStoredExperiments(logDir, options);
         var diagnostics = new List<RunDiagnostics>();
-        IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(logDir, options, diagnostics);
+        IReadOnlyList<SessionRecord> sessions = HParamsLogReader.ReadSessions(LogDirectory.FindRuns(logDir), options, diagnostics);
         problems = [.. problems.DistinctBy(p => (p.Where, p.Message))];
         foreach (SkippedDirectory skipped in scan.Skipped)
         {

@@ -5,8 +5,6 @@ namespace HParamsNet.Summaries;
 /// <summary>The dashboards besides scalars and hparams: histograms (and distributions), text, PR curves, images and audio.</summary>
 public sealed partial class SummaryWriter
 {
-    private readonly Dictionary<string, string> _pluginOfTag = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Writes a histogram of <paramref name="values"/> at <paramref name="step"/> for the Histograms
     /// and Distributions dashboards, as <c>tf.summary.histogram</c> does (<paramref name="buckets"/>
@@ -118,7 +116,7 @@ public sealed partial class SummaryWriter
         Summary summary = layout.ToSummary();
         lock (_lock)
         {
-            if (_pluginOfTag.ContainsKey(CustomScalarLayout.Tag))
+            if (_tags.ContainsKey(CustomScalarLayout.Tag))
             {
                 throw new InvalidOperationException($"Run '{LogDir}' has a custom scalars layout already; write one layout with every category.");
             }
@@ -206,20 +204,26 @@ public sealed partial class SummaryWriter
 
         lock (_lock)
         {
-            string? holds = _pluginOfTag.TryGetValue(tag, out string? known) ? known : _lastSteps.ContainsKey(tag) ? "scalars" : null;
-            if (holds is not null && holds != plugin)
+            _tags.TryGetValue(tag, out TagState? state);
+            if (state is not null && state.Plugin != plugin)
             {
-                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}' already holds {holds}; TensorBoard shows a tag in one dashboard only. Give the {plugin} another tag.", nameof(tag));
+                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}' already holds {state.Plugin}; TensorBoard shows a tag in one dashboard only. Give the {plugin} another tag.", nameof(tag));
             }
 
-            if (_lastSteps.TryGetValue(tag, out long previous) && step <= previous)
+            if (state is not null && step <= state.LastStep)
             {
-                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}': step {step} is not after the previous step {previous}; log each step once, in increasing order.", nameof(step));
+                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}': step {step} is not after the previous step {state.LastStep}; log each step once, in increasing order.", nameof(step));
             }
 
             _events.WriteSummary(summary, step);
-            _lastSteps[tag] = step;
-            _pluginOfTag[tag] = plugin;
+            if (state is null)
+            {
+                _tags.Add(tag, new TagState(plugin, scalars: null) { LastStep = step });
+            }
+            else
+            {
+                state.LastStep = step;
+            }
         }
     }
 }

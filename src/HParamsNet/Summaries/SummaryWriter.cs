@@ -16,10 +16,12 @@ namespace HParamsNet.Summaries;
 /// </remarks>
 public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
 {
+    private const string ScalarsPlugin = "scalars";
+
     private readonly EventFileWriter _events;
     private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, long> _lastSteps = new(StringComparer.Ordinal);
+    private readonly Lock _lock;
+    private readonly Dictionary<string, TagState> _tags = new(StringComparer.Ordinal);
     private bool _experimentWritten;
     private bool _sessionStarted;
     private bool _sessionEnded;
@@ -28,6 +30,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     {
         LogDir = logDir;
         _events = events;
+        _lock = events.SyncRoot;
         _time = time;
     }
 
@@ -75,28 +78,38 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     public void Scalar(string tag, double value, long step, DateTimeOffset? wallTime, string description = "")
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        if (tag.StartsWith(HParamsSummaries.ReservedTagPrefix, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Scalar tag '{tag}' starts with '{HParamsSummaries.ReservedTagPrefix}', which TensorBoard reserves for the HParams plugin; choose another tag.", nameof(tag));
-        }
-
         lock (_lock)
         {
-            if (_pluginOfTag.Count > 0 && _pluginOfTag.TryGetValue(tag, out string? plugin))
+            if (_tags.TryGetValue(tag, out TagState? state))
             {
-                throw new ArgumentException($"Tag '{tag}' in run '{LogDir}' already holds {plugin}; TensorBoard shows a tag in one dashboard only. Give the scalars another tag.", nameof(tag));
-            }
+                if (state.Scalars is null)
+                {
+                    throw new ArgumentException($"Tag '{tag}' in run '{LogDir}' already holds {state.Plugin}; TensorBoard shows a tag in one dashboard only. Give the scalars another tag.", nameof(tag));
+                }
 
-            if (_lastSteps.TryGetValue(tag, out long previous) && step <= previous)
+                if (step <= state.LastStep)
+                {
+                    throw new ArgumentException(
+                        $"Scalar '{tag}' in run '{LogDir}': step {step} is not after the previous step {state.LastStep}. TensorBoard's Rust loader keeps only the newest point for a repeated or earlier step; log each step once, in increasing order.",
+                        nameof(step));
+                }
+
+                _events.WriteScalarHoldingLock(state.Scalars, (float)value, step, wallTime);
+                state.LastStep = step;
+            }
+            else
             {
-                throw new ArgumentException(
-                    $"Scalar '{tag}' in run '{LogDir}': step {step} is not after the previous step {previous}. TensorBoard's Rust loader keeps only the newest point for a repeated or earlier step; log each step once, in increasing order.",
-                    nameof(step));
-            }
+                // Checked once per tag: a known tag passed it.
+                if (tag.StartsWith(HParamsSummaries.ReservedTagPrefix, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Scalar tag '{tag}' starts with '{HParamsSummaries.ReservedTagPrefix}', which TensorBoard reserves for the HParams plugin; choose another tag.", nameof(tag));
+                }
 
-            SummaryMetadata? metadata = string.IsNullOrEmpty(description) ? null : ScalarSummaries.Metadata(description: description);
-            _events.WriteScalar(tag, (float)value, step, wallTime, metadata);
-            _lastSteps[tag] = step;
+                SummaryMetadata? metadata = string.IsNullOrEmpty(description) ? null : ScalarSummaries.Metadata(description: description);
+                var scalars = EventFileWriter.OpenScalarSeries(tag, metadata);
+                _events.WriteScalarHoldingLock(scalars, (float)value, step, wallTime);
+                _tags.Add(tag, new TagState(ScalarsPlugin, scalars) { LastStep = step });
+            }
         }
     }
 
@@ -231,5 +244,16 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
             _events.WriteSummary(summary, step: 0);
             _sessionStarted = true;
         }
+    }
+
+    // What this writer knows of a tag: the dashboard it belongs to (one per tag), the last step
+    // written (steps go forward) and, for scalars, the encoder's handle.
+    private sealed class TagState(string plugin, EventFileWriter.ScalarSeries? scalars)
+    {
+        public string Plugin { get; } = plugin;
+
+        public EventFileWriter.ScalarSeries? Scalars { get; } = scalars;
+
+        public long LastStep { get; set; }
     }
 }

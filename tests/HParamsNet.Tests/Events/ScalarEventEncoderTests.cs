@@ -29,6 +29,21 @@ public class ScalarEventEncoderTests
         return actual.AsSpan().SequenceEqual(expected).Label($"expected {Convert.ToHexString(expected)}, got {Convert.ToHexString(actual)}");
     }
 
+    /// <summary>A tag's later events are a copy of its fixed part plus time, step and value: the same bytes as the full encoder.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 1000)]
+    public Property Repeated_events_encode_like_the_full_encoder(NonEmptyString tag, float value, long step, NormalFloat wallTime)
+    {
+        byte[] tagBytes = System.Text.Encoding.UTF8.GetBytes(tag.Get);
+        var expected = new byte[ScalarEventEncoder.GetLength(tagBytes.Length, 0, step, wallTime.Get)];
+        ScalarEventEncoder.Encode(expected, tagBytes, default, value, step, wallTime.Get);
+
+        byte[] repeated = ScalarEventEncoder.RepeatedPart(tagBytes);
+        var actual = new byte[ScalarEventEncoder.GetRepeatedLength(repeated.Length, step, wallTime.Get)];
+        ScalarEventEncoder.EncodeRepeated(actual, repeated, value, step, wallTime.Get);
+
+        return actual.AsSpan().SequenceEqual(expected).Label($"expected {Convert.ToHexString(expected)}, got {Convert.ToHexString(actual)}");
+    }
+
     [Test]
     public void Long_tags_need_multi_byte_lengths()
     {

@@ -106,6 +106,73 @@ public class SummaryWriterTests
         Assert.DoesNotThrow(() => run.Scalar("loss", 1, 6));
     }
 
+    /// <summary>The writer finds a tag by the string object first: an equal tag in another string is the same series.</summary>
+    [Test]
+    public void A_tag_is_one_series_whichever_string_object_carries_it()
+    {
+        using var dir = new TempDirectory();
+        string path;
+        using (var run = SummaryWriter.Create(dir.Path))
+        {
+            run.Scalar("loss", 1, 5);
+            string sameText = new("loss".AsSpan());
+            Assert.That(ReferenceEquals(sameText, "loss"), Is.False);
+
+            Assert.That(() => run.Scalar(sameText, 1, 5), Throws.ArgumentException.With.Message.Contain("previous step 5"));
+            run.Scalar(sameText, 2, 6);
+            run.Text("note", "hello", 1);
+            Assert.That(() => run.Scalar(new string("note".AsSpan()), 1, 2), Throws.ArgumentException.With.Message.Contain("already holds text"));
+            path = run.FilePath;
+        }
+
+        Assert.That(EventFileReader.ReadScalars(path).Select(s => (s.Tag, s.Step, s.Value)), Is.EqualTo(new[] { ("loss", 5L, 1.0), ("loss", 6L, 2.0) }));
+    }
+
+    [Test]
+    public void A_tag_longer_than_the_buffer_is_written_every_time()
+    {
+        using var dir = new TempDirectory();
+        string tag = new('t', 1000);
+        string path;
+        using (var run = SummaryWriter.Create(dir.Path, new EventFileWriterOptions { BufferSize = 256 }))
+        {
+            for (int step = 1; step <= 3; step++)
+            {
+                run.Scalar(tag, step, step);
+                run.Scalar("short", step, step);
+            }
+
+            path = run.FilePath;
+        }
+
+        Assert.That(EventFileReader.ReadScalars(path).Select(s => (s.Tag.Length, s.Step)), Is.EqualTo(new[] { (1000, 1L), (5, 1L), (1000, 2L), (5, 2L), (1000, 3L), (5, 3L) }));
+    }
+
+    [Test]
+    public void Many_tags_interleaved_keep_their_own_steps_and_values([Values(3, 40)] int tags)
+    {
+        using var dir = new TempDirectory();
+        string path;
+        var expected = new List<(string, long, double)>();
+        using (var run = SummaryWriter.Create(dir.Path))
+        {
+            for (long step = 1; step <= 5; step++)
+            {
+                for (int t = 0; t < tags; t++)
+                {
+                    string tag = "metric/" + t; // a new string object every call
+                    run.Scalar(tag, t + step / 10.0, step);
+                    expected.Add((tag, step, (float)(t + step / 10.0)));
+                }
+            }
+
+            Assert.That(() => run.Scalar("metric/" + (tags - 1), 0, 5), Throws.ArgumentException.With.Message.Contain("previous step 5"));
+            path = run.FilePath;
+        }
+
+        Assert.That(EventFileReader.ReadScalars(path).Select(s => (s.Tag, s.Step, s.Value)), Is.EqualTo(expected));
+    }
+
     [Test]
     public void Reserved_tags_are_refused()
     {
