@@ -5,7 +5,7 @@
 // heartbeats: its trial is failed ("worker lost", in TensorBoard too) and its configuration runs
 // again; this launcher starts a replacement for a worker that dies, so the study always finishes.
 // On several machines, start the same command on each (with --workers for that machine) against
-// one PostgreSQL URL and a shared --logdir, or one --logdir per machine (README: "Many machines").
+// one PostgreSQL URL and a shared --logdir, or one --logdir per machine (docs/guides/storages.md: "Many machines on one study").
 using System.CommandLine;
 using HParamsNet.Examples.Distributed;
 

@@ -50,7 +50,7 @@ public static class TorchSharpRuntime
             if (missing.Count > 0)
             {
                 return $"TorchSharp's native library '{library}' needs {string.Join(", ", missing)} from libstdc++, which this system's '{system}' lacks. "
-                    + "Build the app with HParamsNet.TorchSharp referenced (its build target rewrites that requirement in the build output; see the README), "
+                    + "Build the app with HParamsNet.TorchSharp referenced (its build target rewrites that requirement in the build output; see docs/guides/torchsharp.md), "
                     + "or install GCC 13's libstdc++ or newer. Loader message: " + failure.Message;
             }
         }

@@ -50,7 +50,7 @@ public sealed record TunerOptions
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
 
     /// <summary>How configurations are chosen.</summary>
-    /// <value>Default: <see cref="AutoSearch"/>: a Gaussian process up to 200 trials, TPE beyond (docs/benchmarks.md has the data).</value>
+    /// <value>Default: <see cref="AutoSearch"/>: a Gaussian process up to 1,000 finished trials, TPE beyond (docs/benchmarks.md has the data).</value>
     public SearchStrategy Strategy { get; init; } = new AutoSearch();
 
     /// <summary>When running trials stop early.</summary>

@@ -6,7 +6,7 @@ namespace HParamsNet.Tuning.Strategies;
 /// and TPE (<see cref="TpeSearch"/>) once the study has more than <see cref="GpTrialLimit"/>
 /// finished trials. The limit is where measurement stops, not where the GP was seen to lose: one
 /// GP proposal costs about 30 ms from 200 to 1,000 finished trials (it models 200 of them and fits
-/// its kernel on 100), and no suite was run past 1,000 trials (docs/benchmarks.md, issue 17).
+/// its kernel on 100), and no suite was run past 1,000 trials (docs/benchmarks.md, "The tuner's own cost").
 /// The same rule holds for several objectives: both strategies handle them (a model per objective
 /// and hypervolume improvement; multi-objective TPE), and on the multi-objective suite the GP's
 /// hypervolume regret at 100 trials is the lowest of these strategies on all four problems (docs/benchmarks.md).
