@@ -14,7 +14,8 @@ namespace HParamsNet.Bench;
 /// time, lay the step and value into a fixed template of the record, the two CRC-32Cs, append to a
 /// 64 KiB buffer, hand full buffers to the file), with no checks, no locks and one tag;</item>
 /// <item>the byte copy: the same file's bytes, encoded beforehand, written in 64 KiB pieces (the
-/// page cache's speed; no writer that encodes can reach it).</item>
+/// page cache's speed; no writer that encodes can reach it);</item>
+/// <item>and, to show where SummaryWriter's time goes, its encoder alone and with a lock per event.</item>
 /// </list>
 /// </summary>
 internal static class ScalarIoLimit
@@ -40,16 +41,21 @@ internal static class ScalarIoLimit
             var limit = new List<double>();
             var copy = new List<double>();
             var ratios = new List<double>();
+            var encoderRatios = new List<double>();
+            var lockedRatios = new List<double>();
             for (int round = -1; round < rounds; round++)
             {
                 double w = Rate(events, () => WriteWithSummaryWriter(dir, events));
                 double l = Rate(events, () => WriteWithLimitWriter(dir, events));
                 double c = Rate(events, () => WriteBytes(dir, fileBytes));
+
                 if (round < 0)
                 {
                     CheckSameScalars(dir);
                 }
 
+                double e = Rate(events, () => WriteEncoderAlone(dir, events));
+                double el = Rate(events, () => WriteEncoderWithLockPerEvent(dir, events));
                 Clear(dir);
 
                 if (round < 0)
@@ -61,13 +67,17 @@ internal static class ScalarIoLimit
                 limit.Add(l);
                 copy.Add(c);
                 ratios.Add(w / l);
-                Console.WriteLine($"round {round + 1}: SummaryWriter.Scalar {w:N0}/s, limit writer {l:N0}/s, byte copy {c:N0}/s, ratio {w / l:F2}");
+                encoderRatios.Add(e / l);
+                lockedRatios.Add(el / l);
+                Console.WriteLine($"round {round + 1}: SummaryWriter.Scalar {w:N0}/s, limit writer {l:N0}/s, byte copy {c:N0}/s, encoder alone {e:N0}/s, with a lock per event {el:N0}/s; SummaryWriter/limit {w / l:F2}");
             }
 
             Console.WriteLine();
             Console.WriteLine("| what | events/s (median) | vs the limit writer |");
             Console.WriteLine("|---|---:|---:|");
             Console.WriteLine($"| `SummaryWriter.Scalar` | {Median(writer):N0} | {Median(ratios):F2}x (median of the rounds' ratios; lowest {ratios.Min():F2}x) |");
+            Console.WriteLine($"| the writer's encoder alone: one lock for the whole run, no tag checks | - | {Median(encoderRatios):F2}x |");
+            Console.WriteLine($"| the same with a lock per event (what thread safety costs) | - | {Median(lockedRatios):F2}x |");
             Console.WriteLine($"| limit writer (template, CRC-32C, 64 KiB buffer) | {Median(limit):N0} | 1.00x |");
             Console.WriteLine($"| byte copy of the same file (64 KiB writes) | {Median(copy):N0} | {Median(copy) / Median(limit):F2}x |");
             Console.WriteLine();
@@ -145,7 +155,7 @@ internal static class ScalarIoLimit
         for (int step = 1; step <= events; step++)
         {
             double wallTime = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond;
-            int stepLength = VarintLength((ulong)step);
+            int stepLength = ScalarEventEncoder.VarintLength((ulong)step);
             ReadOnlySpan<byte> first = step == 1 ? metadata : default;
             int valueLength = 2 + tag.Length + 12 + (first.IsEmpty ? 0 : 2 + first.Length);
             int payloadLength = 9 + 1 + stepLength + 2 + 2 + valueLength;
@@ -199,6 +209,34 @@ internal static class ScalarIoLimit
         file.Write(buffer, 0, used);
     }
 
+    // SummaryWriter's own encoder and buffer, without its lock per call and its per-tag checks:
+    // where the time of SummaryWriter.Scalar goes.
+    private static void WriteEncoderAlone(string dir, int events)
+    {
+        using var writer = EventFileWriter.Create(Path.Combine(dir, "encoder-" + Guid.NewGuid().ToString("N")));
+        var series = EventFileWriter.OpenScalarSeries("loss", null);
+        lock (writer.SyncRoot)
+        {
+            for (int step = 1; step <= events; step++)
+            {
+                writer.WriteScalarHoldingLock(series, (float)(1.0 / step), step, null);
+            }
+        }
+    }
+
+    private static void WriteEncoderWithLockPerEvent(string dir, int events)
+    {
+        using var writer = EventFileWriter.Create(Path.Combine(dir, "locked-" + Guid.NewGuid().ToString("N")));
+        var series = EventFileWriter.OpenScalarSeries("loss", null);
+        for (int step = 1; step <= events; step++)
+        {
+            lock (writer.SyncRoot)
+            {
+                writer.WriteScalarHoldingLock(series, (float)(1.0 / step), step, null);
+            }
+        }
+    }
+
     private static void WriteBytes(string dir, byte[] bytes)
     {
         string path = Path.Combine(dir, "copy-" + Guid.NewGuid().ToString("N"));
@@ -207,17 +245,5 @@ internal static class ScalarIoLimit
         {
             file.Write(bytes, at, Math.Min(BufferSize, bytes.Length - at));
         }
-    }
-
-    private static int VarintLength(ulong value)
-    {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-
-        return length;
     }
 }

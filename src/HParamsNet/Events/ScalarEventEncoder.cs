@@ -144,7 +144,7 @@ internal static class ScalarEventEncoder
         + 2 + TensorLength
         + (metadataLength > 0 ? 1 + VarintLength((ulong)metadataLength) + metadataLength : 0);
 
-    private static int VarintLength(ulong value)
+    internal static int VarintLength(ulong value)
     {
         int length = 1;
         while (value >= 0x80)
