@@ -99,23 +99,32 @@ public sealed class ComparisonTable
             IEnumerable<IGrouping<string, SessionRecord>> groups = bySession
                 ? sessions.GroupBy(s => s.Name)
                 : sessions.GroupBy(s => s.GroupName);
-            foreach (IGrouping<string, SessionRecord> group in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                var members = group.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-                var summaries = new Dictionary<(string, string), MetricSummary>();
-                foreach ((string metricGroup, string tag) in logMetrics)
-                {
-                    if (Summarize(members, metricGroup, tag, lowerIsBetter(tag)) is { } summary)
-                    {
-                        summaries[(metricGroup, tag)] = summary;
-                    }
-                }
-
-                rows.Add(new ComparisonRow(logDir, group.Key, members[0].HParams, members, StatusOf(members), summaries));
-            }
+            // The direction of each metric asked once, here (the callback is the caller's); then the
+            // groups summarised on every core (10,000 groups: 20,000 series of points), in order.
+            var minimize = logMetrics.Select(m => lowerIsBetter(m.Item2)).ToArray();
+            var ordered = groups.OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+            var built = new ComparisonRow[ordered.Length];
+            Parallel.For(0, ordered.Length, i => built[i] = Row(logDir, ordered[i], logMetrics, minimize));
+            rows.AddRange(built);
         }
 
         return new ComparisonTable(hparams, metrics, rows);
+    }
+
+    private static ComparisonRow Row(string logDir, IGrouping<string, SessionRecord> group, List<(string, string)> metrics, bool[] minimize)
+    {
+        var members = group.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var summaries = new Dictionary<(string, string), MetricSummary>();
+        for (int m = 0; m < metrics.Count; m++)
+        {
+            (string metricGroup, string tag) = metrics[m];
+            if (Summarize(members, metricGroup, tag, minimize[m]) is { } summary)
+            {
+                summaries[(metricGroup, tag)] = summary;
+            }
+        }
+
+        return new ComparisonRow(logDir, group.Key, members[0].HParams, members, StatusOf(members), summaries);
     }
 
     /// <summary>The same table with each row's log directory shown as <paramref name="label"/> says (a storage's study read through a scratch directory is shown by its URL).</summary>

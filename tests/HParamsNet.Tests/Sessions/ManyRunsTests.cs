@@ -75,6 +75,26 @@ public class ManyRunsTests
         Assert.That(scan.Skipped.Single().Reason, Does.Contain("would loop"));
     }
 
+    [Test]
+    public void A_comparison_of_many_groups_asks_directions_on_the_calling_thread_and_keeps_group_order()
+    {
+        using var dir = new TempDirectory();
+        WriteRuns(dir);
+        var askedFrom = new List<int>();
+
+        ComparisonTable table = ComparisonTable.Load([dir.Path], bySession: true, lowerIsBetter: tag =>
+        {
+            askedFrom.Add(Environment.CurrentManagedThreadId); // no lock: the table asks from one thread
+            return tag == "loss";
+        });
+
+        Assert.That(askedFrom, Is.Not.Empty.And.All.EqualTo(Environment.CurrentManagedThreadId));
+        Assert.That(table.Rows, Has.Count.EqualTo(Runs));
+        Assert.That(table.Rows.Select(r => r.Name), Is.Ordered.Using<string>(StringComparer.Ordinal));
+        MetricSummary loss = table.Rows.Single(r => r.Name == RunName(3)).Metrics[("", "loss")];
+        Assert.That((loss.Last, loss.Best, loss.BestStep), Is.EqualTo((0.0625, 0.0625, 3L)), "the lowest loss is the best when loss is minimised");
+    }
+
     private static string RunName(int i) => $"session-{i:D3}";
 
     // Runs with a session start and three losses; in the damaged ones a flipped byte in the third
