@@ -41,6 +41,13 @@ public static class Dashboards
         {
             Console.WriteLine($"{tag}: {histograms.Count} histograms");
         }
+
+        foreach (EmbeddingInfo embedding in run.Embeddings)
+        {
+            Console.WriteLine($"{embedding.TensorName}: {embedding.ReadVectors().Count} vectors");
+        }
+
+        Console.WriteLine($"Custom scalars: {run.CustomScalars?.Categories.Count ?? 0} categories");
         #endregion
     }
 }

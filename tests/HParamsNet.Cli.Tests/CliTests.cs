@@ -331,6 +331,8 @@ public class LsDashboardsTests
                 writer.Text("notes", "hello", 0);
                 writer.Image("sample", new byte[4], 2, 2, 1, 0);
                 writer.Scalar("loss", 1, 0);
+                writer.CustomScalars(new HParamsNet.Summaries.CustomScalarLayout([new HParamsNet.Summaries.CustomScalarCategory("Training", [new HParamsNet.Summaries.MultilineChart("loss", ["loss"]), new HParamsNet.Summaries.MultilineChart("all", [".*"])])]));
+                writer.Embedding("points", [[1f, 2f], [3f, 4f]], 0);
             }
 
             var output = new StringWriter();
@@ -339,7 +341,7 @@ public class LsDashboardsTests
 
             Assert.That((exit, error.ToString()), Is.EqualTo((0, string.Empty)));
             string row = output.ToString().Split('\n').Single(l => l.Contains("train", StringComparison.Ordinal));
-            Assert.That(System.Text.RegularExpressions.Regex.Matches(row, "\\b\\d+\\b").Select(m => m.Value), Is.EqualTo(new[] { "2", "1", "0", "1", "0" }), "histograms, images, audio, text, PR curves");
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(row, "\\b\\d+\\b").Select(m => m.Value), Is.EqualTo(new[] { "2", "1", "0", "1", "0", "2", "1" }), "histograms, images, audio, text, PR curves, custom scalar charts, embeddings");
         }
         finally
         {

@@ -13,7 +13,7 @@ internal static class LsCommand
     public static Command Create(CliContext context)
     {
         Argument<string[]> logDirs = LogDirArguments.Many();
-        var dashboards = new Option<bool>("--dashboards") { Description = "Also count each run's tags per dashboard (histograms, images, audio, text, PR curves); reads every event, so it takes longer." };
+        var dashboards = new Option<bool>("--dashboards") { Description = "Also count each run's tags per dashboard (histograms, images, audio, text, PR curves; custom scalars: the layout's charts; projector: the embeddings); reads every event, so it takes longer." };
         var command = new Command("ls", "List experiments and sessions: hparams and metrics declared, sessions and groups, statuses, time span. A storage URL lists its studies.\n\nExamples:\n  hparams ls logs/hparam_tuning logs/grid_search_cv\n  hparams ls sqlite:///home/me/studies.db\n  hparams ls logs/fit --dashboards")
         {
             logDirs,
@@ -60,12 +60,12 @@ internal static class LsCommand
         return command;
     }
 
-    private static readonly string[] DashboardKinds = ["histograms", "images", "audio", "text", "pr_curves"];
+    private static readonly string[] DashboardKinds = ["histograms", "images", "audio", "text", "pr_curves", "custom_scalars", "projector"];
 
     // One row per run that holds any of the other dashboards: its tags per dashboard.
     private static Table DashboardTable(StudyInputs inputs, EventFileReaderOptions options)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("logdir", "run", "histograms", "images", "audio", "text", "pr_curves");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns(["logdir", "run", .. DashboardKinds]);
         foreach (string dir in inputs.Dirs)
         {
             foreach (RunDirectory run in LogDirectory.FindRuns(dir))

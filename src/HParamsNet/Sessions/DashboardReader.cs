@@ -6,12 +6,15 @@ using HParamsNet.Summaries;
 namespace HParamsNet.Sessions;
 
 /// <summary>
-/// Reads a run's histograms, images, audio, text and PR curves as typed values. A tag's kind is
+/// Reads a run's histograms, images, audio, text, PR curves, Custom Scalars layout and projector
+/// embeddings as typed values. A tag's kind is
 /// its first value's plugin, as TensorBoard decides it; the older messages PyTorch and TF 1 write
 /// (<c>HistogramProto</c>, <c>Summary.Image</c>, <c>Summary.Audio</c>) read as TensorBoard migrates them.
 /// </summary>
 public static class DashboardReader
 {
+    private const string ProjectorConfigFile = "projector_config.pbtxt";
+
     /// <summary>Everything of the run at <paramref name="runDirectory"/> (its event files, not its sub-runs).</summary>
     /// <param name="runDirectory">The run's directory.</param>
     /// <param name="options">Reader options; a damaged record stops the file by default.</param>
@@ -24,6 +27,7 @@ public static class DashboardReader
         var audio = new Dictionary<string, List<AudioValue>>(StringComparer.Ordinal);
         var texts = new Dictionary<string, List<TextValue>>(StringComparer.Ordinal);
         var curves = new Dictionary<string, List<PrCurveValue>>(StringComparer.Ordinal);
+        CustomScalarLayout? layout = null;
         foreach (Event e in EventFileReader.ReadRunEvents(runDirectory, options))
         {
             if (e.Summary is null)
@@ -58,6 +62,9 @@ public static class DashboardReader
                     case PrCurveSummaries.PluginName when value.Tensor is { } tensor:
                         Add(curves, value.Tag, Curve(e.Step, wall, tensor));
                         break;
+                    case CustomScalarLayout.PluginName when value.Tag == CustomScalarLayout.Tag && value.Tensor is { StringVal.Count: > 0 } tensor:
+                        layout = LayoutOf(tensor, runDirectory, options) ?? layout; // the last one, as TensorBoard shows it
+                        break;
                 }
             }
         }
@@ -69,10 +76,12 @@ public static class DashboardReader
             Audio = Ordered(audio),
             Texts = Ordered(texts),
             PrCurves = Ordered(curves),
+            CustomScalars = layout,
+            Embeddings = File.Exists(Path.Combine(runDirectory, ProjectorConfigFile)) ? ProjectorConfigReader.Read(Path.Combine(runDirectory, ProjectorConfigFile), runDirectory) : [],
         };
     }
 
-    /// <summary>How many tags of each of these dashboards a run has, by the plugin's name (for a listing).</summary>
+    /// <summary>How many tags of each of these dashboards a run has, by the plugin's name (for a listing); for custom scalars its layout's charts, for the projector its embeddings.</summary>
     /// <param name="dashboards">What <see cref="Read"/> returned.</param>
     public static IReadOnlyDictionary<string, int> TagCounts(RunDashboards dashboards)
     {
@@ -84,7 +93,23 @@ public static class DashboardReader
             ["audio"] = dashboards.Audio.Count,
             ["text"] = dashboards.Texts.Count,
             ["pr_curves"] = dashboards.PrCurves.Count,
+            ["custom_scalars"] = dashboards.CustomScalars?.Categories.Sum(c => c.Charts.Count) ?? 0,
+            ["projector"] = dashboards.Embeddings.Count,
         };
+    }
+
+    // A damaged layout is reported and passed over, as damaged hparams content is.
+    private static CustomScalarLayout? LayoutOf(TensorProto tensor, string runDirectory, EventFileReaderOptions? options)
+    {
+        try
+        {
+            return CustomScalarLayout.FromProto(Layout.Parser.ParseFrom(tensor.StringVal[0]));
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            options?.ProblemReported?.Invoke(EventFileProblem.Create(runDirectory, 0, EventFileProblemKind.InvalidPluginData, $"its Custom Scalars layout ('{CustomScalarLayout.Tag}') is not a layout message ({e.Message})"));
+            return null;
+        }
     }
 
     // The plugin a tag's first value names (TensorBoard keeps a tag's first metadata); the older

@@ -1,3 +1,5 @@
+using HParamsNet.Summaries;
+
 namespace HParamsNet.Sessions;
 
 /// <summary>A histogram at one step: its buckets as TensorBoard shows them.</summary>
@@ -37,6 +39,47 @@ public sealed record TextValue(long Step, DateTimeOffset WallTime, string Markdo
 /// <param name="Recall">Per threshold.</param>
 public sealed record PrCurveValue(long Step, DateTimeOffset WallTime, IReadOnlyList<float> TruePositives, IReadOnlyList<float> FalsePositives, IReadOnlyList<float> TrueNegatives, IReadOnlyList<float> FalseNegatives, IReadOnlyList<float> Precision, IReadOnlyList<float> Recall);
 
+/// <summary>An embedding the run's <c>projector_config.pbtxt</c> lists for TensorBoard's projector.</summary>
+/// <param name="TensorName">Its name in the projector (PyTorch's and ours: <c>tag:step</c>).</param>
+/// <param name="TensorPath">The vectors (TSV, one per line), or <see langword="null"/> when the entry names none (a checkpoint's tensor).</param>
+/// <param name="MetadataPath">The labels (TSV: one column without a header, or a header and several), or <see langword="null"/>.</param>
+/// <param name="SpriteImagePath">The thumbnails' sprite (PNG), or <see langword="null"/>.</param>
+/// <param name="SpriteImageDim">One thumbnail's width and height in the sprite; empty without one.</param>
+public sealed record EmbeddingInfo(string TensorName, string? TensorPath, string? MetadataPath, string? SpriteImagePath, IReadOnlyList<int> SpriteImageDim)
+{
+    /// <summary>The vectors of <see cref="TensorPath"/>, one per line.</summary>
+    /// <exception cref="InvalidOperationException">The entry names no tensor file.</exception>
+    /// <exception cref="FormatException">A value is not a number; the message names the file and line.</exception>
+    public IReadOnlyList<float[]> ReadVectors()
+    {
+        string path = TensorPath ?? throw new InvalidOperationException($"Embedding '{TensorName}' names no tensor file (a checkpoint's tensor); read it from the checkpoint.");
+        var vectors = new List<float[]>();
+        int line = 0;
+        foreach (string row in File.ReadLines(path))
+        {
+            line++;
+            if (row.Length == 0)
+            {
+                continue;
+            }
+
+            string[] cells = row.Split('\t');
+            var vector = new float[cells.Length];
+            for (int i = 0; i < cells.Length; i++)
+            {
+                if (!float.TryParse(cells[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out vector[i]))
+                {
+                    throw new FormatException($"'{path}' line {line}: '{cells[i]}' is not a number; an embedding's tensor file holds tab-separated numbers.");
+                }
+            }
+
+            vectors.Add(vector);
+        }
+
+        return vectors;
+    }
+}
+
 /// <summary>
 /// What a run holds for the dashboards besides scalars and hparams, by tag: histograms, images,
 /// audio, text and PR curves, in step order, from the forms TensorFlow, PyTorch and HParamsNet
@@ -58,4 +101,10 @@ public sealed record RunDashboards
 
     /// <summary>PR curves by tag.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<PrCurveValue>> PrCurves { get; init; } = new Dictionary<string, IReadOnlyList<PrCurveValue>>();
+
+    /// <summary>The run's Custom Scalars layout (the last one written, the one TensorBoard shows), or <see langword="null"/>.</summary>
+    public CustomScalarLayout? CustomScalars { get; init; }
+
+    /// <summary>The embeddings the run's <c>projector_config.pbtxt</c> lists, in its order; paths resolved against the run's directory.</summary>
+    public IReadOnlyList<EmbeddingInfo> Embeddings { get; init; } = [];
 }

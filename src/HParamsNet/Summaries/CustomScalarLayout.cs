@@ -45,6 +45,17 @@ public sealed record CustomScalarLayout(IReadOnlyList<CustomScalarCategory> Cate
             },
         };
     }
+
+    /// <summary>A layout as TensorBoard stores it, read back; a chart of a kind this version does not know is left out.</summary>
+    internal static CustomScalarLayout FromProto(Layout layout) =>
+        new([.. layout.Category.Select(c => new CustomScalarCategory(c.Title, [.. c.Chart.Select(ChartOf).OfType<CustomScalarChart>()], c.Closed))]);
+
+    private static CustomScalarChart? ChartOf(Chart chart) => chart.ContentCase switch
+    {
+        Chart.ContentOneofCase.Multiline => new MultilineChart(chart.Title, [.. chart.Multiline.Tag]),
+        Chart.ContentOneofCase.Margin => new MarginChart(chart.Title, [.. chart.Margin.Series.Select(s => new MarginSeries(s.Value, s.Lower, s.Upper))]),
+        _ => null,
+    };
 }
 
 /// <summary>A category of the Custom Scalars dashboard.</summary>
