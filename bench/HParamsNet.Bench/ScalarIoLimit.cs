@@ -54,8 +54,8 @@ internal static class ScalarIoLimit
                     CheckSameScalars(dir);
                 }
 
-                double e = Rate(events, () => WriteEncoderAlone(dir, events));
-                double el = Rate(events, () => WriteEncoderWithLockPerEvent(dir, events));
+                double e = Rate(events, () => WriteWithEncoder(dir, events, lockPerEvent: false));
+                double el = Rate(events, () => WriteWithEncoder(dir, events, lockPerEvent: true));
                 Clear(dir);
 
                 if (round < 0)
@@ -209,28 +209,28 @@ internal static class ScalarIoLimit
         file.Write(buffer, 0, used);
     }
 
-    // SummaryWriter's own encoder and buffer, without its lock per call and its per-tag checks:
-    // where the time of SummaryWriter.Scalar goes.
-    private static void WriteEncoderAlone(string dir, int events)
+    // SummaryWriter's own encoder and buffer, without its per-tag checks, with one lock for the
+    // whole run or one per event: where the time of SummaryWriter.Scalar goes.
+    private static void WriteWithEncoder(string dir, int events, bool lockPerEvent)
     {
         using var writer = EventFileWriter.Create(Path.Combine(dir, "encoder-" + Guid.NewGuid().ToString("N")));
-        var series = EventFileWriter.OpenScalarSeries("loss", null);
-        lock (writer.SyncRoot)
+        var series = new EventFileWriter.ScalarSeries("loss", null);
+        if (lockPerEvent)
         {
             for (int step = 1; step <= events; step++)
             {
-                writer.WriteScalarHoldingLock(series, (float)(1.0 / step), step, null);
+                lock (writer.SyncRoot)
+                {
+                    writer.WriteScalarHoldingLock(series, (float)(1.0 / step), step, null);
+                }
             }
-        }
-    }
 
-    private static void WriteEncoderWithLockPerEvent(string dir, int events)
-    {
-        using var writer = EventFileWriter.Create(Path.Combine(dir, "locked-" + Guid.NewGuid().ToString("N")));
-        var series = EventFileWriter.OpenScalarSeries("loss", null);
-        for (int step = 1; step <= events; step++)
+            return;
+        }
+
+        lock (writer.SyncRoot)
         {
-            lock (writer.SyncRoot)
+            for (int step = 1; step <= events; step++)
             {
                 writer.WriteScalarHoldingLock(series, (float)(1.0 / step), step, null);
             }

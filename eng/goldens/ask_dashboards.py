@@ -69,6 +69,16 @@ def _build_app(logdir, with_projector):
     return application.TensorBoardWSGIApp(tb.flags, tb.plugin_loaders, ingester.data_provider, tb.assets_zip_provider, ingester.deprecated_multiplexer)
 
 
+def record(workdir, out, logdir, data, plugins=None):
+    """Writes OUT/data.json (every input, for the C# tests) and OUT/expected.json (the backend's answers for LOGDIR)."""
+    with open(os.path.join(out, "data.json"), "w") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    with open(os.path.join(out, "expected.json"), "w") as f:
+        json.dump(ask(workdir, logdir, plugins), f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+
+
 def ask(workdir, logdir, plugins=None):
     sys.path.insert(0, os.path.join(workdir, "src"))
     logging.getLogger("tensorboard").setLevel(logging.ERROR)

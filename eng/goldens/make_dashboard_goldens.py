@@ -120,19 +120,9 @@ def main():
         data["text"].append({"tag": "notes", "step": step, "markdown": markdown})
     write_run(os.path.join(logdir, "text"), events)
 
-    with open(os.path.join(OUT, "data.json"), "w") as f:
-        json.dump(data, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-    with open(os.path.join(OUT, "expected.json"), "w") as f:
-        json.dump(backend_answers(logdir), f, indent=1, sort_keys=True, ensure_ascii=False)
-        f.write("\n")
-
-
-def backend_answers(logdir):
-    """What the dashboards' HTTP endpoints serve, wall times dropped (see ask_dashboards.py)."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from ask_dashboards import ask
-    return ask(WORKDIR, logdir)
+    from ask_dashboards import PLUGINS, record
+    record(WORKDIR, OUT, logdir, data, list(PLUGINS))
 
 
 if __name__ == "__main__":

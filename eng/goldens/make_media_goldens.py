@@ -51,14 +51,9 @@ def main():
 
     (name,) = os.listdir(os.path.join(logdir, "media"))
     os.rename(os.path.join(logdir, "media", name), os.path.join(logdir, "media", "events.out.tfevents.1700000000.golden.0.0"))
-    with open(os.path.join(OUT, "data.json"), "w") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from ask_dashboards import ask
-    with open(os.path.join(OUT, "expected.json"), "w") as f:
-        json.dump(ask(WORKDIR, logdir, ["images", "audio"]), f, indent=1, sort_keys=True)
-        f.write("\n")
+    from ask_dashboards import record
+    record(WORKDIR, OUT, logdir, data, ["images", "audio"])
 
 
 if __name__ == "__main__":

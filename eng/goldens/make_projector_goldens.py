@@ -47,14 +47,9 @@ def main():
             os.rename(os.path.join(logdir, name), os.path.join(logdir, "events.out.tfevents.1700000000.golden.0.0"))
     data = {"layout": layout, "vectors": vectors, "labels": labels, "rows": rows, "header": ["label", "fold"],
             "thumbnails": thumbs, "thumbnail_shape": [3, 2, 2]}
-    with open(os.path.join(OUT, "data.json"), "w") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from ask_dashboards import ask
-    with open(os.path.join(OUT, "expected.json"), "w") as f:
-        json.dump(ask(WORKDIR, logdir, ["custom_scalars", "projector"]), f, indent=1, sort_keys=True)
-        f.write("\n")
+    from ask_dashboards import record
+    record(WORKDIR, OUT, logdir, data, ["custom_scalars", "projector"])
 
 
 if __name__ == "__main__":

@@ -243,11 +243,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>A handle on one tag's scalars for one writer, so a caller that keeps it looks the tag up once.</summary>
-    /// <param name="tag">The series name.</param>
-    /// <param name="metadata">Metadata for the tag's first value; the scalars plugin's default when <see langword="null"/>.</param>
-    internal static ScalarSeries OpenScalarSeries(string tag, SummaryMetadata? metadata) => new(tag, metadata);
-
     /// <summary>
     /// The lock every write takes. A caller with state of its own (the per-tag checks of
     /// <see cref="Summaries.SummaryWriter"/>) guards it with this lock, so a scalar takes one lock, not two.
@@ -427,7 +422,11 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     private IOException BackgroundFailure() =>
         new($"Writing event file '{FilePath}' failed during a background flush: {_backgroundError!.Message} Events buffered since the previous flush may be missing; check the disk and permissions.", _backgroundError);
 
-    /// <summary>One tag's scalars in one file: its UTF-8 name and whether its first-value metadata is written.</summary>
+    /// <summary>
+    /// One tag's scalars in one file: its UTF-8 name, its first value's metadata (the scalars
+    /// plugin's default when none is given) and whether that is written. A caller that keeps it
+    /// looks the tag up once.
+    /// </summary>
     internal sealed class ScalarSeries(string tag, SummaryMetadata? metadata)
     {
         public byte[] TagUtf8 { get; } = Encoding.UTF8.GetBytes(tag);

@@ -94,21 +94,11 @@ internal static class ScalarEventEncoder
     /// </summary>
     public static byte[] RepeatedPart(ReadOnlySpan<byte> tagUtf8)
     {
-        int valueLength = ValueLength(tagUtf8.Length, 0);
-        int summaryLength = 1 + VarintLength((ulong)valueLength) + valueLength;
-        var part = new byte[1 + VarintLength((ulong)summaryLength) + summaryLength - sizeof(float)];
-        int at = 0;
-        part[at++] = SummaryKey;
-        at += WriteVarint(part.AsSpan(at), (ulong)summaryLength);
-        part[at++] = ValueKey;
-        at += WriteVarint(part.AsSpan(at), (ulong)valueLength);
-        part[at++] = TagKey;
-        at += WriteVarint(part.AsSpan(at), (ulong)tagUtf8.Length);
-        tagUtf8.CopyTo(part.AsSpan(at));
-        at += tagUtf8.Length;
-        ReadOnlySpan<byte> tensorUpToValue = [TensorKey, TensorLength, (1 << 3) | 0, 1, (2 << 3) | 2, 0, (5 << 3) | 2, sizeof(float)];
-        tensorUpToValue.CopyTo(part.AsSpan(at));
-        return part;
+        // An event at step 0 and time 0 has neither field (proto3 omits zeros): what is left is
+        // exactly the repeated part, then the value's four bytes.
+        var whole = new byte[GetLength(tagUtf8.Length, 0, step: 0, wallTime: 0)];
+        Encode(whole, tagUtf8, default, 0f, step: 0, wallTime: 0);
+        return whole[..^sizeof(float)];
     }
 
     /// <summary>The encoded length of an event built from <see cref="RepeatedPart"/>.</summary>

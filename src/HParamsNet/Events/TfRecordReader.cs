@@ -113,15 +113,20 @@ internal sealed class TfRecordReader : IDisposable
         }
 
         _disposed = true;
-        if (_rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_rented);
-            _rented = null;
-        }
+        ReturnRented();
 
         if (!_leaveOpen)
         {
             _stream.Dispose();
+        }
+    }
+
+    private void ReturnRented()
+    {
+        if (_rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_rented);
+            _rented = null;
         }
     }
 
@@ -152,11 +157,7 @@ internal sealed class TfRecordReader : IDisposable
             Buffer.BlockCopy(_buffer, _start, larger, 0, _end - _start);
             _end -= _start;
             _start = 0;
-            if (_rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_rented);
-                _rented = null;
-            }
+            ReturnRented();
 
             _buffer = larger;
         }

@@ -69,6 +69,7 @@ public static class DashboardReader
             }
         }
 
+        string projectorConfig = Path.Combine(runDirectory, ProjectorConfigFile);
         return new RunDashboards
         {
             Histograms = Ordered(histograms),
@@ -77,7 +78,7 @@ public static class DashboardReader
             Texts = Ordered(texts),
             PrCurves = Ordered(curves),
             CustomScalars = layout,
-            Embeddings = File.Exists(Path.Combine(runDirectory, ProjectorConfigFile)) ? ProjectorConfigReader.Read(Path.Combine(runDirectory, ProjectorConfigFile), runDirectory) : [],
+            Embeddings = File.Exists(projectorConfig) ? ProjectorConfigReader.Read(projectorConfig, runDirectory) : [],
         };
     }
 

@@ -106,7 +106,7 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
                 }
 
                 SummaryMetadata? metadata = string.IsNullOrEmpty(description) ? null : ScalarSummaries.Metadata(description: description);
-                var scalars = EventFileWriter.OpenScalarSeries(tag, metadata);
+                var scalars = new EventFileWriter.ScalarSeries(tag, metadata);
                 _events.WriteScalarHoldingLock(scalars, (float)value, step, wallTime);
                 _tags.Add(tag, new TagState(ScalarsPlugin, scalars) { LastStep = step });
             }
