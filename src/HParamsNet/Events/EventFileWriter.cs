@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using HParamsNet.Protos;
@@ -25,12 +26,14 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     // Asked once per process: the host name does not change while it runs.
     private static readonly Lazy<string> HostName = new(Dns.GetHostName);
 
-    private readonly Lock _lock = new();
+    private readonly BiasedLock _gate = new();
     private readonly FileStream _file;
     private readonly TimeProvider _time;
+    private readonly bool _systemClock;
     private readonly ITimer? _flushTimer;
     private readonly Dictionary<string, ScalarSeries> _scalarTags = new(StringComparer.Ordinal);
     private readonly byte[] _buffer;
+    private readonly int _capacity;
     private byte[]? _oversizeRecord;
     private int _buffered;
     private Exception? _backgroundError;
@@ -44,7 +47,10 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         _publishTo = publishTo;
         _suffix = options.FileNameSuffix;
         _time = options.TimeProvider;
-        _buffer = new byte[options.BufferSize];
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
+        // Room past the last record for the scalar encoder's whole-vector copies.
+        _buffer = new byte[options.BufferSize + ScalarEventEncoder.Template.CopySlack];
+        _capacity = options.BufferSize;
         FilePath = file.Name;
 
         var header = new Event
@@ -106,7 +112,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     {
         string directory = _publishTo ?? throw new InvalidOperationException("Only a staged event file is published.");
         DateTimeOffset now;
-        lock (_lock)
+        using (_gate.Enter())
         {
             ThrowIfUnusable();
             WriteBuffer();
@@ -201,7 +207,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
         }
 
         int length = evt.CalculateSize();
-        lock (_lock)
+        using (_gate.Enter())
         {
             ThrowIfUnusable();
             Span<byte> record = BeginRecord(length);
@@ -231,51 +237,79 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public void WriteScalar(string tag, float value, long step, DateTimeOffset? wallTime = null, SummaryMetadata? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        lock (_lock)
+        if (_gate.TryEnterAsOwner())
         {
-            if (!_scalarTags.TryGetValue(tag, out ScalarSeries? series))
+            try
             {
-                series = new ScalarSeries(tag, metadata);
-                _scalarTags.Add(tag, series);
+                WriteScalarHoldingLock(SeriesOf(tag, metadata), value, step, WallSeconds(wallTime));
+            }
+            finally
+            {
+                _gate.ExitAsOwner();
             }
 
-            WriteScalarHoldingLock(series, value, step, wallTime);
+            return;
         }
+
+        using (_gate.EnterToWriteScalars())
+        {
+            WriteScalarHoldingLock(SeriesOf(tag, metadata), value, step, WallSeconds(wallTime));
+        }
+    }
+
+    private ScalarSeries SeriesOf(string tag, SummaryMetadata? metadata)
+    {
+        if (!_scalarTags.TryGetValue(tag, out ScalarSeries? series))
+        {
+            series = new ScalarSeries(tag, metadata);
+            _scalarTags.Add(tag, series);
+        }
+
+        return series;
     }
 
     /// <summary>
-    /// The lock every write takes. A caller with state of its own (the per-tag checks of
+    /// The lock every write takes; the thread that writes scalars enters it without an atomic
+    /// instruction. A caller with state of its own (the per-tag checks of
     /// <see cref="Summaries.SummaryWriter"/>) guards it with this lock, so a scalar takes one lock, not two.
     /// </summary>
-    internal Lock SyncRoot => _lock;
+    internal BiasedLock Gate => _gate;
 
-    /// <summary>Writes one value of a series used with this writer only, for a caller that holds <see cref="SyncRoot"/>: the scalar hot path (no look-up, no allocation).</summary>
-    internal void WriteScalarHoldingLock(ScalarSeries series, float value, long step, DateTimeOffset? wallTime)
+    /// <summary>Writes one value of a series used with this writer only, for a caller inside <see cref="Gate"/>: the scalar hot path (no look-up, no allocation).</summary>
+    internal void WriteScalarHoldingLock(ScalarSeries series, float value, long step, double wallTime)
     {
-        double seconds = wallTime is { } time ? UnixTime.ToSeconds(time) : Now();
         ThrowIfUnusable();
-        if (series.MetadataWritten)
+        if (series.Repeated is not { } repeated)
         {
-            byte[] repeated = series.RepeatedPart;
-            int length = ScalarEventEncoder.GetRepeatedLength(repeated.Length, step, seconds);
-            Span<byte> record = BeginRecord(length);
-            ScalarEventEncoder.EncodeRepeated(record.Slice(TfRecordFormat.HeaderLength, length), repeated, value, step, seconds);
-            EndRecord(record);
+            WriteFirstScalar(series, value, step, wallTime);
+            return;
         }
-        else
-        {
-            int length = ScalarEventEncoder.GetLength(series.TagUtf8.Length, series.Metadata.Length, step, seconds);
-            Span<byte> record = BeginRecord(length);
-            ScalarEventEncoder.Encode(record.Slice(TfRecordFormat.HeaderLength, length), series.TagUtf8, series.Metadata, value, step, seconds);
-            EndRecord(record);
-            series.MetadataWritten = true;
-        }
+
+        int length = ScalarEventEncoder.GetRepeatedLength(repeated.Length, step, wallTime);
+        Span<byte> record = BeginRecord(length, out Span<byte> payloadAndSlack);
+        ScalarEventEncoder.EncodeRepeated(payloadAndSlack, repeated, value, step, wallTime);
+        EndRecord(record);
     }
 
-    // The system clock read without the DateTimeOffset round trip when no other clock is set:
+    // A series' first event carries its metadata; it also makes the template of the later ones.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteFirstScalar(ScalarSeries series, float value, long step, double wallTime)
+    {
+        int length = ScalarEventEncoder.GetLength(series.TagUtf8.Length, series.Metadata.Length, step, wallTime);
+        Span<byte> record = BeginRecord(length);
+        ScalarEventEncoder.Encode(record.Slice(TfRecordFormat.HeaderLength, length), series.TagUtf8, series.Metadata, value, step, wallTime);
+        EndRecord(record);
+        series.Repeated = new ScalarEventEncoder.Template(series.TagUtf8);
+    }
+
+    /// <summary>An event's wall time in Unix seconds: <paramref name="wallTime"/>, or now.</summary>
+    internal double WallSeconds(DateTimeOffset? wallTime) => wallTime is { } time ? UnixTime.ToSeconds(time) : Now();
+
+    /// <summary>Now in Unix seconds, from this writer's clock.</summary>
+    // The system clock is read without the DateTimeOffset round trip when no other clock is set:
     // a scalar event's time is a third of its cost.
-    private double Now() =>
-        ReferenceEquals(_time, TimeProvider.System)
+    internal double Now() =>
+        _systemClock
             ? (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond
             : UnixTime.ToSeconds(_time.GetUtcNow());
 
@@ -286,7 +320,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <param name="toDisk">Whether to also force the data to the storage device (fsync).</param>
     public void Flush(bool toDisk)
     {
-        lock (_lock)
+        using (_gate.Enter())
         {
             ThrowIfUnusable();
             WriteBuffer();
@@ -311,7 +345,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     /// <summary>Flushes and closes the file.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        using (_gate.Enter())
         {
             if (_disposed)
             {
@@ -344,20 +378,26 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     }
 
     // Reserves a record of 'payloadLength' bytes; the payload goes at [HeaderLength..^FooterLength].
-    private Span<byte> BeginRecord(int payloadLength)
+    private Span<byte> BeginRecord(int payloadLength) => BeginRecord(payloadLength, out _);
+
+    // The same, with the space from the payload's start to the end of the buffer: a record in the
+    // buffer has at least CopySlack bytes after it.
+    private Span<byte> BeginRecord(int payloadLength, out Span<byte> payloadAndSlack)
     {
         int total = payloadLength + TfRecordFormat.HeaderLength + TfRecordFormat.FooterLength;
-        if (_buffer.Length - _buffered < total)
+        if (_capacity - _buffered < total)
         {
             WriteBuffer();
         }
 
-        if (total > _buffer.Length)
+        if (total > _capacity)
         {
             _oversizeRecord = new byte[total];
+            payloadAndSlack = _oversizeRecord.AsSpan(TfRecordFormat.HeaderLength);
             return _oversizeRecord;
         }
 
+        payloadAndSlack = _buffer.AsSpan(_buffered + TfRecordFormat.HeaderLength);
         return _buffer.AsSpan(_buffered, total);
     }
 
@@ -388,7 +428,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     private void FlushFromTimer()
     {
-        lock (_lock)
+        using (_gate.Enter())
         {
             if (_disposed || _backgroundError is not null)
             {
@@ -424,7 +464,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// One tag's scalars in one file: its UTF-8 name, its first value's metadata (the scalars
-    /// plugin's default when none is given) and whether that is written. A caller that keeps it
+    /// plugin's default when none is given) and, once that is written, the template of the later ones. A caller that keeps it
     /// looks the tag up once.
     /// </summary>
     internal sealed class ScalarSeries(string tag, SummaryMetadata? metadata)
@@ -433,10 +473,7 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
 
         public byte[] Metadata { get; } = metadata?.ToByteArray() ?? DefaultScalarMetadata;
 
-        public byte[] RepeatedPart => _repeatedPart ??= ScalarEventEncoder.RepeatedPart(TagUtf8);
-
-        private byte[]? _repeatedPart;
-
-        public bool MetadataWritten { get; set; }
+        /// <summary>The template of the events after the first; <see langword="null"/> until the first (with its metadata) is written.</summary>
+        public ScalarEventEncoder.Template? Repeated { get; set; }
     }
 }

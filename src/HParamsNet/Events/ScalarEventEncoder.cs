@@ -1,4 +1,9 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace HParamsNet.Events;
 
@@ -107,44 +112,75 @@ internal static class ScalarEventEncoder
 
     /// <summary>
     /// Writes the same bytes as <see cref="Encode"/> with no metadata, from the tag's
-    /// <see cref="RepeatedPart"/>; <paramref name="destination"/> must be exactly <see cref="GetRepeatedLength"/> bytes.
+    /// <see cref="RepeatedPart"/>, at the start of <paramref name="destination"/>, which holds at
+    /// least <see cref="GetRepeatedLength"/> bytes. When it holds <see cref="Template.CopySlack"/>
+    /// more, up to that many bytes after the event may be overwritten.
     /// </summary>
-    public static void EncodeRepeated(Span<byte> destination, ReadOnlySpan<byte> repeatedPart, float value, long step, double wallTime)
+    public static void EncodeRepeated(Span<byte> destination, Template repeated, float value, long step, double wallTime)
     {
-        int at = 0;
+        int length = GetRepeatedLength(repeated.Length, step, wallTime);
+        if ((uint)destination.Length < (uint)length)
+        {
+            ThrowTooShort(length, destination);
+        }
+
+        // Bounds checked once above; the writes below stay inside 'length' bytes (the copy inside
+        // length + CopySlack, checked where it is used). This is the hottest code of the library.
+        ref byte at = ref MemoryMarshal.GetReference(destination);
+        int offset = 0;
         if (wallTime != 0)
         {
-            destination[0] = WallTimeKey;
-            BinaryPrimitives.WriteDoubleLittleEndian(destination[1..], wallTime);
-            at = 9;
+            at = WallTimeKey;
+            BinaryPrimitives.WriteDoubleLittleEndian(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref at, 1), sizeof(double)), wallTime);
+            offset = 9;
         }
 
         if (step != 0)
         {
-            destination[at++] = StepKey;
-            at += WriteVarint(destination[at..], (ulong)step);
+            Unsafe.Add(ref at, offset++) = StepKey;
+            ulong rest = (ulong)step;
+            while (rest >= 0x80)
+            {
+                Unsafe.Add(ref at, offset++) = (byte)(rest | 0x80);
+                rest >>= 7;
+            }
+
+            Unsafe.Add(ref at, offset++) = (byte)rest;
         }
 
-        repeatedPart.CopyTo(destination[at..]);
-        BinaryPrimitives.WriteSingleLittleEndian(destination[(at + repeatedPart.Length)..], value);
+        ref byte fixedPart = ref Unsafe.Add(ref at, offset);
+        byte[] padded = repeated.Padded;
+        if (destination.Length - offset >= padded.Length)
+        {
+            // Whole 16-byte pieces instead of a call to memmove for some 20-40 bytes: what lies
+            // past the event is overwritten by the value, the record's footer or the next record.
+            ref byte source = ref MemoryMarshal.GetArrayDataReference(padded);
+            for (int piece = 0; piece < padded.Length; piece += Vector128<byte>.Count)
+            {
+                Vector128.LoadUnsafe(ref source, (nuint)piece).StoreUnsafe(ref fixedPart, (nuint)piece);
+            }
+        }
+        else
+        {
+            padded.AsSpan(0, repeated.Length).CopyTo(MemoryMarshal.CreateSpan(ref fixedPart, repeated.Length));
+        }
+
+        BinaryPrimitives.WriteSingleLittleEndian(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref fixedPart, repeated.Length), sizeof(float)), value);
     }
+
+    // Out of line, as every throw on the hot path: inlined, the message's building would cost each call a larger frame.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooShort(int length, ReadOnlySpan<byte> destination) =>
+        throw new ArgumentException($"A scalar event of {length} bytes does not fit in {destination.Length}.", nameof(destination));
 
     private static int ValueLength(int tagLength, int metadataLength) =>
         1 + VarintLength((ulong)tagLength) + tagLength
         + 2 + TensorLength
         + (metadataLength > 0 ? 1 + VarintLength((ulong)metadataLength) + metadataLength : 0);
 
-    internal static int VarintLength(ulong value)
-    {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-
-        return length;
-    }
+    // 7 bits a byte: 1 + floor(log2(value) / 7), without a loop (x * 9 / 64 is x / 7 for x < 64).
+    internal static int VarintLength(ulong value) => ((BitOperations.Log2(value | 1) * 9) + 73) >> 6;
 
     private static int WriteVarint(Span<byte> destination, ulong value)
     {
@@ -157,5 +193,30 @@ internal static class ScalarEventEncoder
 
         destination[at++] = (byte)value;
         return at;
+    }
+
+    /// <summary>
+    /// A tag's <see cref="RepeatedPart"/> padded with zeros to whole 16-byte pieces, so that
+    /// <see cref="EncodeRepeated"/> copies it as vectors.
+    /// </summary>
+    public sealed class Template
+    {
+        /// <summary>The bytes after an event that <see cref="EncodeRepeated"/> may overwrite when there is room.</summary>
+        public const int CopySlack = 16;
+
+        /// <summary>Makes the template of <paramref name="tagUtf8"/>'s events.</summary>
+        public Template(ReadOnlySpan<byte> tagUtf8)
+        {
+            byte[] exact = RepeatedPart(tagUtf8);
+            Length = exact.Length;
+            Padded = new byte[(exact.Length + CopySlack - 1) / CopySlack * CopySlack];
+            exact.CopyTo(Padded, 0);
+        }
+
+        /// <summary>The repeated part's length.</summary>
+        public int Length { get; }
+
+        /// <summary>The repeated part, then zeros to a multiple of 16 bytes.</summary>
+        public byte[] Padded { get; }
     }
 }

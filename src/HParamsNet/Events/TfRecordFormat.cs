@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace HParamsNet.Events;
 
@@ -22,19 +24,24 @@ internal static class TfRecordFormat
     /// the header and the footer around it, in place.
     /// </summary>
     /// <param name="record">The whole record: header space, payload, footer space.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per event on the scalar hot path
     public static void FrameInPlace(Span<byte> record)
     {
         int payloadLength = record.Length - HeaderLength - FooterLength;
         if (payloadLength < 0)
         {
-            throw new ArgumentException(
-                $"A TFRecord needs at least {HeaderLength + FooterLength} bytes of frame; got {record.Length}.",
-                nameof(record));
+            ThrowTooShort(record);
         }
 
         BinaryPrimitives.WriteUInt64LittleEndian(record, (ulong)payloadLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], MaskedCrc32C.ComputeMasked(record[..8]));
+        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], MaskedCrc32C.ComputeMasked((ulong)payloadLength));
         Span<byte> payload = record.Slice(HeaderLength, payloadLength);
         BinaryPrimitives.WriteUInt32LittleEndian(record[(HeaderLength + payloadLength)..], MaskedCrc32C.ComputeMasked(payload));
     }
+
+    // Out of line: this method is inlined into the scalar hot path.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooShort(ReadOnlySpan<byte> record) =>
+        throw new ArgumentException($"A TFRecord needs at least {HeaderLength + FooterLength} bytes of frame; got {record.Length}.", nameof(record));
 }

@@ -114,7 +114,7 @@ public sealed partial class SummaryWriter
     {
         ArgumentNullException.ThrowIfNull(layout);
         Summary summary = layout.ToSummary();
-        lock (_lock)
+        using (_lock.Enter())
         {
             if (_tags.ContainsKey(CustomScalarLayout.Tag))
             {
@@ -202,7 +202,7 @@ public sealed partial class SummaryWriter
             throw new ArgumentException($"Tag '{tag}' starts with '{HParamsSummaries.ReservedTagPrefix}', which TensorBoard reserves for the HParams plugin; choose another tag.", nameof(tag));
         }
 
-        lock (_lock)
+        using (_lock.Enter())
         {
             _tags.TryGetValue(tag, out TagState? state);
             if (state is not null && state.Plugin != plugin)

@@ -38,6 +38,19 @@ public class MaskedCrc32CTests
     public Property Hardware_and_portable_agree(byte[] data) =>
         (MaskedCrc32C.Compute(data) == MaskedCrc32C.ComputePortable(data)).ToProperty();
 
+    /// <summary>A record's length header has its own one-instruction path: the same CRC as its eight bytes.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 500)]
+    public Property A_length_header_masks_like_its_bytes(ulong length)
+    {
+        byte[] bytes = BitConverter.GetBytes(length);
+        if (!BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(bytes);
+        }
+
+        return (MaskedCrc32C.ComputeMasked(length) == MaskedCrc32C.Mask(MaskedCrc32C.ComputePortable(bytes))).ToProperty();
+    }
+
     [FsCheck.NUnit.Property(MaxTest = 500)]
     public Property Unmask_reverses_mask(uint crc) =>
         (MaskedCrc32C.Unmask(MaskedCrc32C.Mask(crc)) == crc).ToProperty();

@@ -37,11 +37,35 @@ public class ScalarEventEncoderTests
         var expected = new byte[ScalarEventEncoder.GetLength(tagBytes.Length, 0, step, wallTime.Get)];
         ScalarEventEncoder.Encode(expected, tagBytes, default, value, step, wallTime.Get);
 
-        byte[] repeated = ScalarEventEncoder.RepeatedPart(tagBytes);
-        var actual = new byte[ScalarEventEncoder.GetRepeatedLength(repeated.Length, step, wallTime.Get)];
-        ScalarEventEncoder.EncodeRepeated(actual, repeated, value, step, wallTime.Get);
+        var repeated = new ScalarEventEncoder.Template(tagBytes);
+        var exact = new byte[ScalarEventEncoder.GetRepeatedLength(repeated.Length, step, wallTime.Get)];
+        ScalarEventEncoder.EncodeRepeated(exact, repeated, value, step, wallTime.Get);
 
-        return actual.AsSpan().SequenceEqual(expected).Label($"expected {Convert.ToHexString(expected)}, got {Convert.ToHexString(actual)}");
+        // With room after the event the fixed part is copied in whole vectors: the event's bytes must not change.
+        var roomy = new byte[exact.Length + ScalarEventEncoder.Template.CopySlack];
+        ScalarEventEncoder.EncodeRepeated(roomy, repeated, value, step, wallTime.Get);
+
+        return (exact.AsSpan().SequenceEqual(expected) && roomy.AsSpan(0, exact.Length).SequenceEqual(expected))
+            .Label($"expected {Convert.ToHexString(expected)}, got {Convert.ToHexString(exact)} and {Convert.ToHexString(roomy)}");
+    }
+
+    [Test]
+    public void Varint_lengths_agree_with_protobuf_at_every_bit_width()
+    {
+        var values = Enumerable.Range(0, 64).SelectMany(bit => new[] { 1UL << bit, (1UL << bit) - 1, (1UL << bit) + 1 }).Append(ulong.MaxValue).Append(0UL);
+
+        Assert.That(values.Select(ScalarEventEncoder.VarintLength), Is.EqualTo(values.Select(Google.Protobuf.CodedOutputStream.ComputeRawVarint64Size)));
+    }
+
+    [Test]
+    public void A_repeated_event_needs_its_whole_length()
+    {
+        var repeated = new ScalarEventEncoder.Template("loss"u8);
+        var tooShort = new byte[ScalarEventEncoder.GetRepeatedLength(repeated.Length, 1, 1.5) - 1];
+
+        var error = Assert.Throws<ArgumentException>(() => ScalarEventEncoder.EncodeRepeated(tooShort, repeated, 1f, 1, 1.5));
+
+        Assert.That(error!.Message, Does.Contain($"does not fit in {tooShort.Length}"));
     }
 
     [Test]
