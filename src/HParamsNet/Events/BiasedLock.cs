@@ -35,7 +35,7 @@ internal sealed class BiasedLock
     private int _ownerInside;
     private int _paused;
 
-    /// <summary>Enters without an atomic instruction when called by the owner while no one pauses it; else returns <see langword="false"/> and the caller uses <see cref="EnterToWriteScalars"/>.</summary>
+    /// <summary>Enters without an atomic instruction when called by the owner while no one pauses it; else returns <see langword="false"/>. <see cref="EnterToWriteScalars"/> tries this first.</summary>
     public bool TryEnterAsOwner()
     {
         // No owner (yet, or any more) answers without asking which thread this is.
@@ -65,26 +65,32 @@ internal sealed class BiasedLock
         if (Volatile.Read(ref _biasEnded))
         {
             _lock.Enter();
-            return new Scope(this, unpause: false);
+            return new Scope(this, Leave.Lock);
         }
 
         bool outermost = !_lock.IsHeldByCurrentThread;
         _lock.Enter();
         if (!outermost || _biasEnded || _owner is null || ReferenceEquals(_owner, Thread.CurrentThread))
         {
-            return new Scope(this, unpause: false);
+            return new Scope(this, Leave.Lock);
         }
 
         PauseOwner();
-        return new Scope(this, unpause: true);
+        return new Scope(this, Leave.LockAndPause);
     }
 
     /// <summary>
-    /// Enters exclusively to write scalars: the first such thread becomes the owner; another one
-    /// ends the bias for good.
+    /// Enters exclusively to write scalars: the owner as <see cref="TryEnterAsOwner"/> does, with
+    /// no atomic instruction; any other thread takes the lock, and the first such thread becomes
+    /// the owner while another one ends the bias for good.
     /// </summary>
     public Scope EnterToWriteScalars()
     {
+        if (TryEnterAsOwner())
+        {
+            return new Scope(this, Leave.Owner);
+        }
+
         Scope scope = Enter();
         if (_biasEnded)
         {
@@ -117,9 +123,15 @@ internal sealed class BiasedLock
         }
     }
 
-    private void Exit(bool unpause)
+    private void Exit(Leave leave)
     {
-        if (unpause && !_biasEnded)
+        if (leave == Leave.Owner)
+        {
+            ExitAsOwner();
+            return;
+        }
+
+        if (leave == Leave.LockAndPause && !_biasEnded)
         {
             Volatile.Write(ref _paused, 0);
         }
@@ -127,19 +139,27 @@ internal sealed class BiasedLock
         _lock.Exit();
     }
 
+    // How a scope entered, so how it leaves.
+    internal enum Leave : byte
+    {
+        Lock,
+        LockAndPause,
+        Owner,
+    }
+
     /// <summary>Leaves the lock when disposed (a <see langword="using"/> block).</summary>
     public readonly ref struct Scope
     {
         private readonly BiasedLock _owner;
-        private readonly bool _unpause;
+        private readonly Leave _leave;
 
-        internal Scope(BiasedLock owner, bool unpause)
+        internal Scope(BiasedLock owner, Leave leave)
         {
             _owner = owner;
-            _unpause = unpause;
+            _leave = leave;
         }
 
         /// <summary>Leaves the lock.</summary>
-        public void Dispose() => _owner.Exit(_unpause);
+        public void Dispose() => _owner.Exit(_leave);
     }
 }

@@ -237,20 +237,6 @@ public sealed class EventFileWriter : IDisposable, IAsyncDisposable
     public void WriteScalar(string tag, float value, long step, DateTimeOffset? wallTime = null, SummaryMetadata? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        if (_gate.TryEnterAsOwner())
-        {
-            try
-            {
-                WriteScalarHoldingLock(SeriesOf(tag, metadata), value, step, WallSeconds(wallTime));
-            }
-            finally
-            {
-                _gate.ExitAsOwner();
-            }
-
-            return;
-        }
-
         using (_gate.EnterToWriteScalars())
         {
             WriteScalarHoldingLock(SeriesOf(tag, metadata), value, step, WallSeconds(wallTime));

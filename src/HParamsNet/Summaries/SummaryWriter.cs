@@ -93,20 +93,6 @@ public sealed partial class SummaryWriter : IDisposable, IAsyncDisposable
     // any other thread takes it (see BiasedLock).
     private void WriteScalar(string tag, double value, long step, double wallTime, string description)
     {
-        if (_lock.TryEnterAsOwner())
-        {
-            try
-            {
-                WriteScalarInside(tag, value, step, wallTime, description);
-            }
-            finally
-            {
-                _lock.ExitAsOwner();
-            }
-
-            return;
-        }
-
         using (_lock.EnterToWriteScalars())
         {
             WriteScalarInside(tag, value, step, wallTime, description);

@@ -137,23 +137,9 @@ public class BiasedLockTests
     // What SummaryWriter.Scalar does around each event.
     private static void WriteScalarsLike(BiasedLock gate, Action inside)
     {
-        if (gate.TryEnterAsOwner())
+        using (gate.EnterToWriteScalars())
         {
-            try
-            {
-                inside();
-            }
-            finally
-            {
-                gate.ExitAsOwner();
-            }
-        }
-        else
-        {
-            using (gate.EnterToWriteScalars())
-            {
-                inside();
-            }
+            inside();
         }
     }
 
